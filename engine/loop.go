@@ -1,0 +1,357 @@
+package engine
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrLoopClosed is returned by operations on a Loop after Close.
+var ErrLoopClosed = errors.New("engine: loop closed")
+
+// ErrLoopRunning is returned by Run when the loop is already being run.
+var ErrLoopRunning = errors.New("engine: loop already running")
+
+// wakeToken marks the waker's own registration in a batch.
+const wakeToken = ^uint64(0)
+
+// Loop is an event loop: Qt's QEventDispatcherUNIX plus QEventLoop. One
+// goroutine runs it (Run until Quit), and every notifier, timer and posted
+// function it owns runs on that goroutine, like the objects living in a
+// QThread. Post, Invoke, Quit, AfterFunc and Timer methods may be called from
+// any goroutine; everything else belongs to the loop's goroutine (or to the
+// owner while the loop is not running).
+//
+// One turn of the loop waits for readiness, dispatches the batch of ready
+// notifiers, fires due timers, runs posted functions, then runs the
+// end-of-turn handlers (see EndOfTurn) before it waits again.
+type Loop struct {
+	p      poller
+	w      *waker
+	events []pollEvent
+
+	regs []registration
+	free []uint32
+
+	mu          sync.Mutex // guards posted, closed
+	posted      []func()
+	spare       []func()
+	closed      bool
+	polling     atomic.Bool // the loop is (about to be) blocked in wait
+	wakePending atomic.Bool // a wake-up was signalled and not yet drained
+	quit        atomic.Bool
+	running     atomic.Bool
+	owner       atomic.Int64 // goroutine running Run, 0 when none
+	done        chan struct{} // closed when the current Run returns
+	closing     chan struct{} // closed by Close
+
+	timers timerHeap
+
+	turnEnd     []EndOfTurner
+	turnEndNext []EndOfTurner
+}
+
+// registration is one slot of the notifier table. The generation changes
+// every time the slot is reused, so a token from an old batch is stale.
+type registration struct {
+	n   *Notifier
+	gen uint32
+}
+
+// NewLoop creates a loop with its poller (epoll or kqueue) and wake-up
+// descriptor.
+func NewLoop() (*Loop, error) {
+	p, err := newPoller()
+	if err != nil {
+		return nil, err
+	}
+	w, err := newWaker()
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	if err := p.update(w.readFD(), wakeToken, 0, Readable); err != nil {
+		w.close()
+		p.close()
+		return nil, err
+	}
+	l := &Loop{p: p, w: w, events: make([]pollEvent, 256), closing: make(chan struct{})}
+	l.timers.loop = l
+	return l, nil
+}
+
+// Run dispatches events until Quit is called (QEventLoop::exec). A Quit that
+// comes before Run makes Run return at once, so a Quit from another
+// goroutine is never lost. A panic in a callback is not recovered: it
+// unwinds through Run, and the loop may be run again afterwards.
+func (l *Loop) Run() error {
+	if !l.running.CompareAndSwap(false, true) {
+		return ErrLoopRunning
+	}
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		l.running.Store(false)
+		return ErrLoopClosed
+	}
+	l.done = make(chan struct{})
+	l.mu.Unlock()
+	l.owner.Store(goid())
+	defer func() {
+		l.owner.Store(0)
+		l.quit.Store(false)
+		l.mu.Lock()
+		close(l.done)
+		l.mu.Unlock()
+		l.running.Store(false)
+	}()
+	for !l.quit.Load() {
+		if err := l.turn(l.timeout()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ProcessEvents runs one turn of the loop, waiting at most timeout for
+// something to happen (QEventLoop::processEvents with WaitForMoreEvents
+// when timeout != 0). It is for the loop's owner while Run is not active.
+func (l *Loop) ProcessEvents(timeout time.Duration) error {
+	if !l.running.CompareAndSwap(false, true) {
+		return ErrLoopRunning
+	}
+	defer l.running.Store(false)
+	if l.isClosed() {
+		return ErrLoopClosed
+	}
+	if t := l.timeout(); t >= 0 && (timeout < 0 || t < timeout) {
+		timeout = t
+	}
+	return l.turn(timeout)
+}
+
+// timeout says how long the next wait may block: not at all when work is
+// queued, until the next timer otherwise.
+func (l *Loop) timeout() time.Duration {
+	l.polling.Store(true)
+	l.mu.Lock()
+	busy := len(l.posted) > 0
+	l.mu.Unlock()
+	if busy || l.quit.Load() || len(l.turnEnd) > 0 {
+		return 0
+	}
+	return l.timers.untilNext()
+}
+
+func (l *Loop) turn(timeout time.Duration) error {
+	if l.p == nil {
+		return ErrLoopClosed
+	}
+	if timeout != 0 {
+		l.polling.Store(true)
+	}
+	n, err := l.p.wait(l.events, timeout)
+	l.polling.Store(false)
+	if err != nil {
+		return err
+	}
+	l.dispatch(l.events[:n])
+	if n == len(l.events) && n < 4096 {
+		l.events = make([]pollEvent, 2*n)
+	}
+	l.timers.fire()
+	l.runPosted()
+	l.runEndOfTurn()
+	return nil
+}
+
+func (l *Loop) dispatch(evs []pollEvent) {
+	for i := range evs {
+		if l.p == nil {
+			return // released by Close inside a callback
+		}
+		ev := evs[i]
+		if ev.token == wakeToken {
+			l.w.drain()
+			l.wakePending.Store(false)
+			continue
+		}
+		idx := uint32(ev.token >> 32)
+		if int(idx) >= len(l.regs) {
+			continue
+		}
+		r := &l.regs[idx]
+		if r.n == nil || r.gen != uint32(ev.token) {
+			continue // closed earlier in this batch, maybe reused since
+		}
+		r.n.deliver(ev.events)
+	}
+}
+
+func (l *Loop) runPosted() {
+	l.mu.Lock()
+	fns := l.posted
+	l.posted, l.spare = l.spare[:0], nil
+	l.mu.Unlock()
+	for i, fn := range fns {
+		fns[i] = nil
+		fn()
+	}
+	// The two slices alternate, so steady-state posting does not allocate.
+	l.mu.Lock()
+	l.spare = fns[:0]
+	l.mu.Unlock()
+}
+
+// Quit makes Run return after the current turn. It may be called from any
+// goroutine, including a callback on the loop.
+func (l *Loop) Quit() {
+	l.quit.Store(true)
+	l.wakeup()
+}
+
+// Post queues fn to run on the loop's goroutine (Qt::QueuedConnection).
+// Functions run in the order they were posted, from any mix of goroutines.
+// After Close, Post does nothing.
+func (l *Loop) Post(fn func()) {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
+	l.posted = append(l.posted, fn)
+	l.mu.Unlock()
+	l.wakeup()
+}
+
+// Invoke runs fn on the loop's goroutine and returns after it ran
+// (Qt::BlockingQueuedConnection). Called from the loop's own goroutine it
+// runs fn at once instead of deadlocking. It waits for the loop to run, so
+// calling it on a loop that nobody runs blocks; after Close it returns
+// without running fn.
+func (l *Loop) Invoke(fn func()) {
+	if l.InLoop() {
+		fn()
+		return
+	}
+	done := make(chan struct{})
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
+	l.posted = append(l.posted, func() { defer close(done); fn() })
+	l.mu.Unlock()
+	l.wakeup()
+	select {
+	case <-done:
+	case <-l.closing:
+	}
+}
+
+// InLoop reports whether the caller is the goroutine running this loop.
+func (l *Loop) InLoop() bool {
+	o := l.owner.Load()
+	return o != 0 && o == goid()
+}
+
+// wakeup interrupts the wait when the loop sleeps or is about to; the
+// eventfd is written at most once until the loop drains it.
+func (l *Loop) wakeup() {
+	if l.polling.Load() && l.wakePending.CompareAndSwap(false, true) {
+		l.w.signal()
+	}
+}
+
+// EndOfTurner is implemented by objects that want a call once the current
+// turn's events, timers and posted functions are done, before the loop
+// waits again: buffered sockets flush there, so that every write made
+// during a turn leaves in one system call.
+type EndOfTurner interface {
+	EndOfTurn()
+}
+
+// EndOfTurn schedules h.EndOfTurn for the end of the current turn (or of
+// the next one when called outside a turn). The caller schedules an object
+// once per turn; handlers scheduled while end-of-turn handlers run are
+// called in the same phase, before the loop waits.
+func (l *Loop) EndOfTurn(h EndOfTurner) {
+	l.turnEnd = append(l.turnEnd, h)
+}
+
+func (l *Loop) runEndOfTurn() {
+	for len(l.turnEnd) > 0 {
+		batch := l.turnEnd
+		l.turnEnd = l.turnEndNext[:0]
+		for i, h := range batch {
+			batch[i] = nil
+			h.EndOfTurn()
+		}
+		l.turnEndNext = batch[:0]
+	}
+}
+
+func (l *Loop) isClosed() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closed
+}
+
+// LoopCloser is implemented by notifier handlers that own a descriptor:
+// Loop.Close calls LoopClosed so they release it without emitting signals.
+type LoopCloser interface {
+	LoopClosed()
+}
+
+// Close releases the loop: every notifier still registered is told
+// (LoopCloser) and removed, timers stop, posted functions are dropped, and
+// the poller and wake-up descriptors are closed. If the loop is running on
+// another goroutine, Close stops it and waits for Run to return; called from
+// a callback, it finishes when the current callback returns to Run.
+// Close is idempotent.
+func (l *Loop) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	l.posted = nil
+	done := l.done
+	close(l.closing)
+	l.mu.Unlock()
+	// From inside a callback the release happens now: the rest of the
+	// batch is read only through the registration table, which release
+	// empties, and Run stops at the end of the turn.
+	if l.running.Load() && !l.InLoop() {
+		l.Quit()
+		if done != nil {
+			<-done
+		}
+	}
+	l.Quit()
+	return l.release()
+}
+
+func (l *Loop) release() error {
+	for i := range l.regs {
+		if n := l.regs[i].n; n != nil {
+			if c, ok := n.h.(LoopCloser); ok {
+				c.LoopClosed()
+			}
+			n.Close()
+		}
+	}
+	l.timers.stopAll()
+	l.turnEnd = nil
+	if l.p == nil {
+		return nil
+	}
+	err := l.p.close()
+	if err2 := l.w.close(); err == nil {
+		err = err2
+	}
+	l.p = nil
+	return err
+}

@@ -1,0 +1,128 @@
+package engine
+
+// Handler receives a notifier's readiness events on the loop's goroutine.
+// Ready gets only the directions currently enabled (plus Hangup), so a
+// handler that disabled reading earlier in the same batch is not told that
+// the descriptor is readable.
+type Handler interface {
+	Ready(ev Events)
+}
+
+// Notifier watches one descriptor for readiness on a Loop (QSocketNotifier,
+// with the read and write notifiers of one socket folded into one
+// registration). Enabling and disabling a direction is cheap: it changes the
+// poller's interest only when the set actually changes, and a notifier with
+// nothing enabled is not in the poller at all.
+//
+// A Notifier belongs to its loop's goroutine. It never closes the
+// descriptor: the owner closes the notifier first, then the descriptor.
+type Notifier struct {
+	loop     *Loop
+	fd       int
+	h        Handler
+	token    uint64
+	interest Events
+	idx      uint32
+	closed   bool
+}
+
+// NewNotifier registers fd with the loop. Both directions start disabled.
+func (l *Loop) NewNotifier(fd int, h Handler) (*Notifier, error) {
+	if l.p == nil {
+		return nil, ErrLoopClosed
+	}
+	var idx uint32
+	if n := len(l.free); n > 0 {
+		idx = l.free[n-1]
+		l.free = l.free[:n-1]
+	} else {
+		idx = uint32(len(l.regs))
+		l.regs = append(l.regs, registration{})
+	}
+	r := &l.regs[idx]
+	r.gen++
+	nt := &Notifier{loop: l, fd: fd, h: h, idx: idx, token: uint64(idx)<<32 | uint64(r.gen)}
+	r.n = nt
+	return nt, nil
+}
+
+// FD returns the watched descriptor.
+func (n *Notifier) FD() int { return n.fd }
+
+// Loop returns the loop the notifier is registered on.
+func (n *Notifier) Loop() *Loop { return n.loop }
+
+// SetEnabled sets the directions to watch (Readable, Writable or both).
+func (n *Notifier) SetEnabled(ev Events) error {
+	ev &= Readable | Writable
+	if n.closed || ev == n.interest {
+		return nil
+	}
+	if n.loop.p == nil {
+		return ErrLoopClosed
+	}
+	if err := n.loop.p.update(n.fd, n.token, n.interest, ev); err != nil {
+		return err
+	}
+	n.interest = ev
+	return nil
+}
+
+// SetReadEnabled turns read readiness notification on or off
+// (QSocketNotifier::setEnabled on the Read notifier).
+func (n *Notifier) SetReadEnabled(on bool) error {
+	return n.SetEnabled(with(n.interest, Readable, on))
+}
+
+// SetWriteEnabled turns write readiness notification on or off.
+func (n *Notifier) SetWriteEnabled(on bool) error {
+	return n.SetEnabled(with(n.interest, Writable, on))
+}
+
+// Enabled returns the directions being watched.
+func (n *Notifier) Enabled() Events { return n.interest }
+
+// ReadEnabled reports whether read readiness is watched.
+func (n *Notifier) ReadEnabled() bool { return n.interest&Readable != 0 }
+
+// WriteEnabled reports whether write readiness is watched.
+func (n *Notifier) WriteEnabled() bool { return n.interest&Writable != 0 }
+
+func with(set, bit Events, on bool) Events {
+	if on {
+		return set | bit
+	}
+	return set &^ bit
+}
+
+// Close removes the registration. Events for it that are already in the
+// batch being dispatched are dropped, even if the descriptor number is
+// reused by a new notifier before the batch ends. Close is idempotent and
+// does not close the descriptor.
+func (n *Notifier) Close() {
+	if n.closed {
+		return
+	}
+	n.closed = true
+	l := n.loop
+	if n.interest != 0 && l.p != nil {
+		// Errors are ignored: the descriptor may already be closed, in
+		// which case the kernel dropped the registration itself.
+		_ = l.p.update(n.fd, n.token, n.interest, 0)
+	}
+	n.interest = 0
+	if r := &l.regs[n.idx]; r.n == n {
+		r.n = nil
+		l.free = append(l.free, n.idx)
+	}
+}
+
+func (n *Notifier) deliver(ev Events) {
+	ev &= n.interest | Hangup
+	if ev&(Readable|Writable) == 0 {
+		// A hang-up on a direction nobody watches is reported when the
+		// handler next enables one.
+		return
+	}
+	n.h.Ready(ev)
+}
