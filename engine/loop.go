@@ -42,7 +42,7 @@ type Loop struct {
 	wakePending atomic.Bool // a wake-up was signalled and not yet drained
 	quit        atomic.Bool
 	running     atomic.Bool
-	owner       atomic.Int64 // goroutine running Run, 0 when none
+	owner       atomic.Int64  // goroutine running Run, 0 when none
 	done        chan struct{} // closed when the current Run returns
 	closing     chan struct{} // closed by Close
 
