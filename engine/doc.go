@@ -1,0 +1,24 @@
+// Package engine is qsock's platform layer: everything that touches the
+// operating system, and nothing that knows about Qt's state machines.
+//
+// It has three parts:
+//
+//   - NativeEngine, Qt's QNativeSocketEngine: one non-blocking,
+//     close-on-exec socket descriptor and the system calls on it (socket,
+//     bind, listen, accept4, connect, read/write, readv/writev,
+//     sendmsg/recvmsg with control messages, socket options, multicast,
+//     poll), over golang.org/x/sys/unix. Writes never raise SIGPIPE;
+//     EINTR never escapes; a drained descriptor reports ErrWouldBlock; every
+//     other failure is an *OpError naming the call.
+//   - The poller (epoll on Linux, kqueue on darwin and the BSDs) and Loop,
+//     Qt's event dispatcher: notifiers, timers, posted functions and
+//     wake-ups; LoopGroup runs one loop per core.
+//   - The fault-injection seam (InjectFault): every system call the engine
+//     makes passes one switch where a test can make it fail with a chosen
+//     errno, as Go's internal/socktest does for package net.
+//
+// The system calls live in thin wrappers (sys*.go) with no policy; retrying,
+// error mapping and Qt's semantics sit one layer above (native*.go), so the
+// seam is a single place. The operating systems are split by file suffix
+// and build tags, never by runtime.GOOS.
+package engine

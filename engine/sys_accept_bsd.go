@@ -1,0 +1,31 @@
+//go:build netbsd || openbsd
+
+package engine
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+const acceptOp = "accept"
+
+// acceptCloexec emulates accept4, which x/sys/unix does not wrap here: the
+// read lock on syscall.ForkLock keeps a concurrent fork+exec from
+// inheriting the descriptor before FD_CLOEXEC is set.
+func acceptCloexec(fd int) (int, error) {
+	syscall.ForkLock.RLock()
+	nfd, _, err := unix.Accept(fd)
+	if err == nil {
+		unix.CloseOnExec(nfd)
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return -1, err
+	}
+	if err := unix.SetNonblock(nfd, true); err != nil {
+		unix.Close(nfd)
+		return -1, err
+	}
+	return nfd, nil
+}

@@ -1,0 +1,258 @@
+package socket
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/qsock/qsock/engine"
+)
+
+// DefaultConnectTimeout is how long one address may take to connect before
+// the next is tried (Qt's DefaultConnectTimeout, 30 s).
+const DefaultConnectTimeout = 30 * time.Second
+
+// AbstractSocket is the base of every socket type: Qt's QAbstractSocket
+// with the QIODevice reading API it inherits. tcp.Socket, udp.Socket,
+// local.Socket and sslsock.Socket embed a *AbstractSocket, so its methods
+// and signals are theirs.
+//
+// An AbstractSocket belongs to the loop it was made with: its signals run
+// on that loop's goroutine and its methods must be called there (DESIGN's
+// concurrency contract, Qt's thread affinity). Made with a nil loop it is
+// driven in blocking style with the WaitFor* methods from one goroutine at
+// a time; its signals then fire on that goroutine during the calls.
+type AbstractSocket struct {
+	// HostFound is emitted after the host lookup succeeded, right after
+	// StateChanged(ConnectingState) (QAbstractSocket::hostFound).
+	HostFound Signal
+	// Connected is emitted once the connection is established; not for
+	// sockets accepted by a server or adopted with SetSocketDescriptor.
+	Connected Signal
+	// Disconnected is the last signal of a close, emitted only when the
+	// socket had been connected.
+	Disconnected Signal
+	// StateChanged is emitted on every state change.
+	StateChanged Signal1[State]
+	// ErrorOccurred is emitted when an error occurs (QAbstractSocket::
+	// errorOccurred); Error and ErrorString describe it.
+	ErrorOccurred Signal1[SocketError]
+	// ReadyRead is emitted when new data has been buffered. It is not
+	// emitted again while one of its slots runs.
+	ReadyRead Signal
+	// BytesWritten is emitted with the number of bytes the kernel took,
+	// after a flush on the loop; never from inside Write.
+	BytesWritten Signal1[int64]
+	// AboutToClose is emitted at the start of Close and Abort.
+	AboutToClose Signal
+	// ReadChannelFinished is emitted when the input side closed; bytes
+	// already buffered can still be read.
+	ReadChannelFinished Signal
+
+	loop     *engine.Loop
+	kind     Kind
+	tr       Transport
+	notifier *engine.Notifier
+
+	state     State
+	openMode  OpenMode
+	err       SocketError
+	errString string
+	lastErr   error
+
+	localAddr netip.Addr
+	localPort uint16
+	peerAddr  netip.Addr
+	peerPort  uint16
+	peerName  string
+	protocol  NetworkLayerProtocol
+
+	rbuf        readBuffer
+	rbufMax     int64
+	readPaused  bool // read notifier off because the buffer is full
+	txn         bool
+	txnPos      int
+	wbuf        writeBuffer
+	flushQueued bool
+	eof         bool // the peer closed its side and everything was read in
+
+	emittingReadyRead    bool
+	emittingBytesWritten bool
+	pendingClose         bool
+	abortCalled          bool
+	closing              bool // inside the close sequence
+
+	conn           connectAttempt
+	connectTimeout time.Duration
+	pauseMode      PauseMode
+	options        map[Option]int // set before a descriptor existed
+}
+
+// Kind is what differs between the socket classes built on AbstractSocket:
+// Qt gives each class its own private class, qsock passes the differences
+// as data.
+type Kind struct {
+	// Type is the socket type reported by SocketType.
+	Type SocketType
+	// ErrorBeforeUnconnected makes a failed connect emit ErrorOccurred
+	// while still Connecting, then StateChanged(Unconnected), as
+	// QLocalSocket does; QAbstractSocket does it the other way round.
+	ErrorBeforeUnconnected bool
+}
+
+// NewAbstractSocket creates a socket of the given type on loop (nil for
+// blocking style), as QAbstractSocket's constructor does. Socket packages
+// call it; applications use tcp.NewSocket and friends.
+func NewAbstractSocket(typ SocketType, loop *engine.Loop) *AbstractSocket {
+	return NewAbstractSocketKind(Kind{Type: typ}, loop)
+}
+
+// NewAbstractSocketKind is NewAbstractSocket with the per-class
+// differences spelled out.
+func NewAbstractSocketKind(k Kind, loop *engine.Loop) *AbstractSocket {
+	return &AbstractSocket{
+		loop:           loop,
+		kind:           k,
+		err:            UnknownSocketError,
+		errString:      UnknownSocketError.Error(),
+		protocol:       UnknownNetworkLayerProtocol,
+		connectTimeout: DefaultConnectTimeout,
+	}
+}
+
+// Loop returns the loop the socket belongs to, nil in blocking style.
+func (s *AbstractSocket) Loop() *engine.Loop { return s.loop }
+
+// SocketType returns TCPSocket, UDPSocket, ...
+func (s *AbstractSocket) SocketType() SocketType { return s.kind.Type }
+
+// State returns the current state.
+func (s *AbstractSocket) State() State { return s.state }
+
+// Error returns the last error (UnknownSocketError until one happens).
+func (s *AbstractSocket) Error() SocketError { return s.err }
+
+// ErrorString returns a human-readable description of the last error.
+func (s *AbstractSocket) ErrorString() string { return s.errString }
+
+// LastError returns the last error with its cause (an *Error whose chain
+// holds the SocketError and the errno), or nil when none happened.
+func (s *AbstractSocket) LastError() error { return s.lastErr }
+
+// IsValid reports whether the socket has a descriptor and is usable.
+func (s *AbstractSocket) IsValid() bool { return s.tr != nil }
+
+// OpenMode returns the QIODevice open mode: ReadWrite from ConnectToHost
+// until Close or Abort; a socket the peer closed stays open so its
+// buffered bytes can be read.
+func (s *AbstractSocket) OpenMode() OpenMode { return s.openMode }
+
+// IsOpen reports whether OpenMode is not NotOpen.
+func (s *AbstractSocket) IsOpen() bool { return s.openMode != NotOpen }
+
+// IsReadable reports whether the socket was opened for reading.
+func (s *AbstractSocket) IsReadable() bool { return s.openMode&ReadOnly != 0 }
+
+// IsWritable reports whether the socket was opened for writing.
+func (s *AbstractSocket) IsWritable() bool { return s.openMode&WriteOnly != 0 }
+
+// IsSequential is always true for sockets.
+func (s *AbstractSocket) IsSequential() bool { return true }
+
+// SocketDescriptor returns the native descriptor, -1 when there is none.
+func (s *AbstractSocket) SocketDescriptor() int {
+	if s.tr == nil {
+		return -1
+	}
+	return s.tr.FD()
+}
+
+// Transport returns the transport the socket moves bytes through, nil when
+// it has none (for socket packages and proxies).
+func (s *AbstractSocket) Transport() Transport { return s.tr }
+
+// LocalAddress returns the local address, the zero Addr when there is none.
+func (s *AbstractSocket) LocalAddress() netip.Addr { return s.localAddr }
+
+// LocalPort returns the local port, 0 when there is none.
+func (s *AbstractSocket) LocalPort() uint16 { return s.localPort }
+
+// PeerAddress returns the peer's address while connected. A dual-stack
+// server sees IPv4 peers as ::ffff:a.b.c.d, as Qt reports them.
+func (s *AbstractSocket) PeerAddress() netip.Addr { return s.peerAddr }
+
+// PeerPort returns the peer's port while connected.
+func (s *AbstractSocket) PeerPort() uint16 { return s.peerPort }
+
+// PeerName returns the host name given to ConnectToHost, or what
+// SetPeerName set.
+func (s *AbstractSocket) PeerName() string { return s.peerName }
+
+// SetLocalAddress sets what LocalAddress reports (Qt's protected
+// setLocalAddress, for socket classes).
+func (s *AbstractSocket) SetLocalAddress(a netip.Addr) { s.localAddr = a }
+
+// SetLocalPort sets what LocalPort reports.
+func (s *AbstractSocket) SetLocalPort(p uint16) { s.localPort = p }
+
+// SetPeerAddress sets what PeerAddress reports.
+func (s *AbstractSocket) SetPeerAddress(a netip.Addr) { s.peerAddr = a }
+
+// SetPeerPort sets what PeerPort reports.
+func (s *AbstractSocket) SetPeerPort(p uint16) { s.peerPort = p }
+
+// SetPeerName sets what PeerName reports.
+func (s *AbstractSocket) SetPeerName(name string) { s.peerName = name }
+
+// SetConnectTimeout sets how long each address may take to connect before
+// the next one is tried, or the connect fails with SocketTimeoutError
+// (default DefaultConnectTimeout; Qt fixes it at 30 s).
+func (s *AbstractSocket) SetConnectTimeout(d time.Duration) { s.connectTimeout = d }
+
+// ConnectTimeout returns the per-address connect timeout.
+func (s *AbstractSocket) ConnectTimeout() time.Duration { return s.connectTimeout }
+
+// SetPauseMode sets when data transfer pauses for the user to Resume
+// (PauseOnSSLErrors). Set it before connecting.
+func (s *AbstractSocket) SetPauseMode(m PauseMode) { s.pauseMode = m }
+
+// PauseMode returns the pause mode.
+func (s *AbstractSocket) PauseMode() PauseMode { return s.pauseMode }
+
+// Resume continues a transfer paused on a notification. A plain socket
+// never pauses, so it does nothing here; TLS layers override it.
+func (s *AbstractSocket) Resume() {}
+
+// SetSocketState sets the state and emits StateChanged when it changes
+// (Qt's protected setSocketState, for socket classes).
+func (s *AbstractSocket) SetSocketState(st State) {
+	if s.state == st {
+		return
+	}
+	s.state = st
+	s.StateChanged.Emit(st)
+}
+
+// SetSocketError records an error without emitting ErrorOccurred (Qt's
+// protected setSocketError).
+func (s *AbstractSocket) SetSocketError(code SocketError, msg string) {
+	s.setError(code, msg, nil)
+}
+
+func (s *AbstractSocket) setError(code SocketError, msg string, cause error) {
+	if msg == "" {
+		msg = code.Error()
+	}
+	s.err, s.errString = code, msg
+	s.lastErr = &Error{Code: code, Err: cause}
+}
+
+func (s *AbstractSocket) setErrorAndEmit(code SocketError, msg string, cause error) {
+	s.setError(code, msg, cause)
+	s.ErrorOccurred.Emit(code)
+}
+
+// setState changes the state and emits StateChanged.
+func (s *AbstractSocket) setState(st State) {
+	s.state = st
+	s.StateChanged.Emit(st)
+}

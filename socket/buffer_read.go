@@ -1,0 +1,195 @@
+package socket
+
+import (
+	"bytes"
+	"sync"
+)
+
+// readBuffer is the socket's ring read buffer (Qt's QRingBuffer in
+// QIODevicePrivate). Its storage comes from a pool and goes back when the
+// buffer empties, so an idle connection holds no read memory.
+type readBuffer struct {
+	blk  *block
+	head int // index of the first unread byte
+	n    int // bytes buffered
+}
+
+// block is pooled storage; the pointer wrapper keeps Put allocation-free.
+type block struct{ b []byte }
+
+const (
+	minBlock = 4 << 10
+	maxPool  = 1 << 20
+)
+
+// blockPools holds one pool per power-of-two size from minBlock to maxPool.
+var blockPools [12]sync.Pool
+
+func poolIndex(size int) int {
+	i := 0
+	for s := minBlock; s < size; s <<= 1 {
+		i++
+	}
+	return i
+}
+
+func getBlock(size int) *block {
+	s := minBlock
+	for s < size {
+		s <<= 1
+	}
+	if s <= maxPool {
+		if b, ok := blockPools[poolIndex(s)].Get().(*block); ok {
+			return b
+		}
+	}
+	return &block{b: make([]byte, s)}
+}
+
+func putBlock(b *block) {
+	if len(b.b) <= maxPool {
+		blockPools[poolIndex(len(b.b))].Put(b)
+	}
+}
+
+func (r *readBuffer) Len() int { return r.n }
+
+// grow makes room for at least need more bytes.
+func (r *readBuffer) grow(need int) {
+	if r.blk != nil && len(r.blk.b)-r.n >= need {
+		return
+	}
+	nb := getBlock(r.n + need)
+	if r.blk != nil {
+		r.copyOut(nb.b, 0, r.n)
+		putBlock(r.blk)
+	}
+	r.blk, r.head = nb, 0
+}
+
+// Write appends p.
+func (r *readBuffer) Write(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	r.grow(len(p))
+	size := len(r.blk.b)
+	tail := (r.head + r.n) % size
+	c := copy(r.blk.b[tail:], p)
+	copy(r.blk.b, p[c:])
+	r.n += len(p)
+}
+
+// copyOut copies up to len(p) bytes starting off bytes into the buffer,
+// without consuming them.
+func (r *readBuffer) copyOut(p []byte, off, max int) int {
+	if off >= r.n {
+		return 0
+	}
+	n := r.n - off
+	if n > max {
+		n = max
+	}
+	if n > len(p) {
+		n = len(p)
+	}
+	size := len(r.blk.b)
+	start := (r.head + off) % size
+	c := copy(p[:n], r.blk.b[start:])
+	copy(p[c:n], r.blk.b)
+	return n
+}
+
+// Peek copies bytes from offset off without consuming them.
+func (r *readBuffer) Peek(p []byte, off int) int { return r.copyOut(p, off, len(p)) }
+
+// Discard drops the first n bytes and releases the storage when empty.
+func (r *readBuffer) Discard(n int) {
+	if n >= r.n {
+		r.Reset()
+		return
+	}
+	r.head = (r.head + n) % len(r.blk.b)
+	r.n -= n
+}
+
+// Reset empties the buffer and returns its storage to the pool.
+func (r *readBuffer) Reset() {
+	if r.blk != nil {
+		putBlock(r.blk)
+	}
+	*r = readBuffer{}
+}
+
+// ByteAt returns the byte at offset off.
+func (r *readBuffer) ByteAt(off int) byte {
+	return r.blk.b[(r.head+off)%len(r.blk.b)]
+}
+
+// IndexByte returns the offset of the first c at or after off, or -1.
+func (r *readBuffer) IndexByte(c byte, off int) int {
+	if off >= r.n {
+		return -1
+	}
+	size := len(r.blk.b)
+	start := (r.head + off) % size
+	end := start + (r.n - off)
+	if end <= size {
+		if i := bytes.IndexByte(r.blk.b[start:end], c); i >= 0 {
+			return off + i
+		}
+		return -1
+	}
+	if i := bytes.IndexByte(r.blk.b[start:], c); i >= 0 {
+		return off + i
+	}
+	if i := bytes.IndexByte(r.blk.b[:end-size], c); i >= 0 {
+		return off + size - start + i
+	}
+	return -1
+}
+
+// Prepend puts c in front of the buffered bytes (QIODevice::ungetChar).
+func (r *readBuffer) Prepend(c byte) {
+	r.grow(1)
+	r.head = (r.head - 1 + len(r.blk.b)) % len(r.blk.b)
+	r.blk.b[r.head] = c
+	r.n++
+}
+
+// Tail returns contiguous free space of up to want bytes (at least one)
+// after the buffered bytes, for a read to fill; Commit then counts what
+// the read put there.
+func (r *readBuffer) Tail(want int) []byte {
+	if r.blk == nil || r.n == 0 {
+		if r.blk == nil || len(r.blk.b) < want {
+			if r.blk != nil {
+				putBlock(r.blk)
+			}
+			r.blk = getBlock(want)
+		}
+		r.head = 0
+		return r.blk.b[:want]
+	}
+	size := len(r.blk.b)
+	tail := r.head + r.n
+	var free []byte
+	if tail < size {
+		free = r.blk.b[tail:]
+	} else {
+		free = r.blk.b[tail-size : r.head]
+	}
+	if len(free) >= want || len(free) >= minBlock {
+		return free[:min(len(free), want)]
+	}
+	r.grow(want)
+	return r.Tail(want)
+}
+
+// Commit counts n bytes written into the slice Tail returned.
+func (r *readBuffer) Commit(n int) {
+	r.n += n
+	if r.n == 0 {
+		r.Reset()
+	}
+}

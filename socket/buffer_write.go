@@ -1,0 +1,103 @@
+package socket
+
+// writeBuffer queues bytes written by the user until the kernel takes them
+// (Qt's write QRingBuffer). It is a list of pooled blocks, so a large
+// backlog never moves bytes around, and the pending bytes can be handed to
+// writev as one iovec per block.
+type writeBuffer struct {
+	blks []*block
+	head int // offset of the first unsent byte in blks[0]
+	tail int // bytes used in the last block
+	n    int
+	iov  [][]byte // reused scratch for Buffers
+}
+
+const writeBlock = 16 << 10
+
+func (w *writeBuffer) Len() int { return w.n }
+
+// Write appends a copy of p.
+func (w *writeBuffer) Write(p []byte) {
+	w.n += len(p)
+	for len(p) > 0 {
+		if len(w.blks) == 0 || w.tail == len(w.blks[len(w.blks)-1].b) {
+			size := writeBlock
+			if len(p) > size && len(w.blks) > 0 {
+				size = len(p)
+			}
+			w.blks = append(w.blks, getBlock(size))
+			w.tail = 0
+		}
+		last := w.blks[len(w.blks)-1]
+		c := copy(last.b[w.tail:], p)
+		w.tail += c
+		p = p[c:]
+	}
+}
+
+// Buffers returns the pending bytes as slices, at most max of them. The
+// slices stay valid until the next Write, Discard or Reset.
+func (w *writeBuffer) Buffers(max int) [][]byte {
+	w.iov = w.iov[:0]
+	for i, b := range w.blks {
+		if len(w.iov) == max {
+			break
+		}
+		start, end := 0, len(b.b)
+		if i == 0 {
+			start = w.head
+		}
+		if i == len(w.blks)-1 {
+			end = w.tail
+		}
+		if end > start {
+			w.iov = append(w.iov, b.b[start:end])
+		}
+	}
+	return w.iov
+}
+
+// Discard drops the first n pending bytes (those the kernel took).
+func (w *writeBuffer) Discard(n int) {
+	w.n -= n
+	for n > 0 && len(w.blks) > 0 {
+		b := w.blks[0]
+		end := len(b.b)
+		if len(w.blks) == 1 {
+			end = w.tail
+		}
+		avail := end - w.head
+		if n < avail {
+			w.head += n
+			return
+		}
+		n -= avail
+		w.popFront()
+	}
+	if w.n == 0 {
+		w.Reset()
+	}
+}
+
+func (w *writeBuffer) popFront() {
+	putBlock(w.blks[0])
+	// Shift rather than reslice, so the slice keeps its capacity and a
+	// steady stream of writes does not reallocate it.
+	copy(w.blks, w.blks[1:])
+	w.blks[len(w.blks)-1] = nil
+	w.blks = w.blks[:len(w.blks)-1]
+	w.head = 0
+	if len(w.blks) == 0 {
+		w.tail = 0
+	}
+}
+
+// Reset drops everything pending and returns the storage.
+func (w *writeBuffer) Reset() {
+	for _, b := range w.blks {
+		putBlock(b)
+	}
+	clear(w.blks)
+	w.blks = w.blks[:0]
+	w.head, w.tail, w.n = 0, 0, 0
+}

@@ -1,0 +1,106 @@
+package socket
+
+// DisconnectFromHost closes the connection gracefully
+// (QAbstractSocket::disconnectFromHost): the socket enters ClosingState,
+// every queued byte is written, then StateChanged(Unconnected),
+// ReadChannelFinished and Disconnected follow. While looking up or
+// connecting it only marks the close as pending: the socket still
+// connects, sends what was written, then closes, as Qt does. The socket
+// stays open for reading what is buffered.
+func (s *AbstractSocket) DisconnectFromHost() {
+	switch s.state {
+	case UnconnectedState:
+		return
+	case HostLookupState, ConnectingState:
+		if !s.abortCalled {
+			s.pendingClose = true
+			return
+		}
+	}
+	if !s.abortCalled {
+		if s.state != ClosingState {
+			s.setState(ClosingState)
+			if s.state != ClosingState {
+				return
+			}
+		}
+		if s.tr != nil && s.wbuf.Len() > 0 {
+			// Stop reading and let the write notifier drain the
+			// buffer; canWrite finishes the close.
+			s.setNotify(false, true)
+			if s.loop == nil {
+				s.canWrite()
+			}
+			return
+		}
+	}
+	s.finishDisconnect()
+}
+
+// finishDisconnect releases the descriptor and emits the end of a close:
+// StateChanged(Unconnected), ReadChannelFinished and, when the socket had
+// been connected, Disconnected. The addresses are cleared afterwards, so
+// the slots can still read them.
+func (s *AbstractSocket) finishDisconnect() {
+	prev := s.state
+	s.cancelLookup()
+	s.releaseTransport()
+	s.wbuf.Reset()
+	s.pendingClose = false
+	s.state = UnconnectedState
+	s.StateChanged.Emit(UnconnectedState)
+	s.ReadChannelFinished.Emit()
+	if prev == ConnectedState || prev == ClosingState {
+		s.Disconnected.Emit()
+	}
+	if s.state == UnconnectedState {
+		s.clearAddresses()
+	}
+}
+
+func (s *AbstractSocket) clearAddresses() {
+	s.localAddr, s.localPort = emptyAddr, 0
+	s.peerAddr, s.peerPort = emptyAddr, 0
+	s.peerName = ""
+}
+
+// Abort closes at once, dropping whatever is queued for writing
+// (QAbstractSocket::abort): AboutToClose, StateChanged(Unconnected),
+// ReadChannelFinished, and Disconnected if it was connected. The peer sees
+// the connection closed. On an Unconnected socket it does nothing.
+func (s *AbstractSocket) Abort() {
+	if s.state == UnconnectedState {
+		return
+	}
+	s.abortCalled = true
+	s.wbuf.Reset()
+	s.Close()
+}
+
+// Close emits AboutToClose, discards the read buffer, and disconnects
+// gracefully: queued writes are still sent, as Qt's close does through
+// disconnectFromHost. Afterwards the socket is not open.
+func (s *AbstractSocket) Close() {
+	if s.openMode != NotOpen {
+		s.AboutToClose.Emit()
+	}
+	s.openMode = NotOpen
+	s.rbuf.Reset()
+	s.txn, s.txnPos = false, 0
+	if s.state != UnconnectedState {
+		s.DisconnectFromHost()
+	}
+	if s.state == UnconnectedState {
+		s.clearAddresses()
+		// A socket that failed to connect or was bound keeps nothing.
+		s.releaseTransport()
+	}
+}
+
+// resetBuffers empties both buffers, as a new connection starts clean.
+func (s *AbstractSocket) resetBuffers() {
+	s.rbuf.Reset()
+	s.wbuf.Reset()
+	s.txn, s.txnPos = false, 0
+	s.eof = false
+}

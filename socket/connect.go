@@ -1,0 +1,294 @@
+package socket
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/sys/unix"
+
+	"github.com/qsock/qsock/engine"
+)
+
+// connectAttempt is the state of a ConnectToHost in progress: the host
+// lookup, the addresses left to try, and the per-address timer.
+type connectAttempt struct {
+	addrs    []netip.Addr
+	port     uint16
+	timer    *engine.Timer
+	lookupID uint64
+	lookup   chan lookupResult // the result, for a WaitForConnected that cannot wait for the loop
+	cancel   context.CancelFunc
+	lastErr  error
+}
+
+type lookupResult struct {
+	addrs []netip.Addr
+	err   error
+}
+
+// ConnectToHost connects to host (a name or a literal address) and port,
+// opened ReadWrite, trying every address the name resolves to in turn
+// (QAbstractSocket::connectToHost). It returns at once: StateChanged
+// (HostLookupState) is emitted before it returns, then Connecting,
+// HostFound, Connected and Connected follow on the loop. A literal address
+// skips the lookup, so the socket is Connecting when the call returns.
+//
+// In blocking style (nil loop) a name leaves the socket in HostLookupState:
+// WaitForConnected resolves it and connects.
+//
+// Called while not Unconnected (or Bound), it sets OperationError, emits
+// ErrorOccurred and changes nothing, as Qt does.
+func (s *AbstractSocket) ConnectToHost(host string, port uint16) {
+	s.ConnectToHostMode(host, port, ReadWrite, AnyIPProtocol)
+}
+
+// ConnectToAddress is ConnectToHost with an address (Qt's connectToHost
+// overload taking a QHostAddress).
+func (s *AbstractSocket) ConnectToAddress(addr netip.Addr, port uint16) {
+	s.ConnectToHostMode(addr.String(), port, ReadWrite, AnyIPProtocol)
+}
+
+// ConnectToHostMode is ConnectToHost with Qt's optional arguments: the open
+// mode and the network-layer protocol to prefer (only addresses of that
+// family are tried, unless it is AnyIPProtocol).
+func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMode, proto NetworkLayerProtocol) {
+	switch s.state {
+	case HostLookupState, ConnectingState, ConnectedState, ClosingState, ListeningState:
+		s.setErrorAndEmit(OperationError, "Trying to connect while connection is in progress", nil)
+		return
+	}
+	if mode&ReadWrite == 0 {
+		mode |= ReadWrite
+	}
+	s.resetBuffers()
+	s.peerName = host
+	s.conn = connectAttempt{port: port, lookupID: s.conn.lookupID + 1}
+	s.protocol = proto
+	s.pendingClose, s.abortCalled, s.eof = false, false, false
+	s.openMode = mode
+	s.setState(HostLookupState)
+	if s.state != HostLookupState {
+		return // a slot changed course
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		s.startConnecting([]netip.Addr{a.Unmap().WithZone(a.Zone())}, nil)
+		return
+	}
+	if s.loop == nil {
+		return // WaitForConnected resolves the name
+	}
+	s.startLookup(host)
+}
+
+// startLookup resolves host on a goroutine and posts the result to the
+// loop. The result also goes to a channel, so a WaitForConnected on a
+// blocked loop can take it directly; whichever comes second finds the
+// lookup already consumed.
+func (s *AbstractSocket) startLookup(host string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan lookupResult, 1)
+	s.conn.cancel, s.conn.lookup = cancel, ch
+	id := s.conn.lookupID
+	loop := s.loop
+	go func() {
+		addrs, err := resolve(ctx, host)
+		cancel()
+		ch <- lookupResult{addrs, err}
+		loop.Post(func() { s.lookupFinished(id, ch) })
+	}()
+}
+
+func (s *AbstractSocket) lookupFinished(id uint64, ch chan lookupResult) {
+	if s.state != HostLookupState || s.conn.lookupID != id || s.conn.lookup != ch {
+		return
+	}
+	select {
+	case r := <-ch:
+		s.conn.lookup, s.conn.cancel = nil, nil
+		s.startConnecting(r.addrs, r.err)
+	default:
+	}
+}
+
+// resolve looks host up with the system resolver, after converting an
+// internationalized name to its ASCII form as QUrl::toAce does.
+func resolve(ctx context.Context, host string) ([]netip.Addr, error) {
+	ascii, err := idna.Lookup.ToASCII(host)
+	if err != nil {
+		return nil, &net.DNSError{Err: err.Error(), Name: host, IsNotFound: true}
+	}
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", ascii)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range addrs {
+		addrs[i] = a.Unmap()
+	}
+	return addrs, nil
+}
+
+// cancelLookup abandons a lookup in progress.
+func (s *AbstractSocket) cancelLookup() {
+	if s.conn.cancel != nil {
+		s.conn.cancel()
+	}
+	s.conn.cancel, s.conn.lookup = nil, nil
+	s.conn.lookupID++
+}
+
+// startConnecting is Qt's _q_startConnecting: keep the addresses of the
+// preferred protocol, report the lookup, and try them in turn.
+func (s *AbstractSocket) startConnecting(addrs []netip.Addr, lookupErr error) {
+	if s.state != HostLookupState {
+		return
+	}
+	kept := addrs[:0:0]
+	for _, a := range addrs {
+		switch {
+		case s.protocol == IPv4Protocol && !a.Is4(),
+			s.protocol == IPv6Protocol && !a.Is6():
+			continue
+		}
+		kept = append(kept, a)
+	}
+	if len(kept) == 0 {
+		s.state = UnconnectedState
+		s.setError(HostNotFoundError, "Host not found", lookupErr)
+		s.StateChanged.Emit(UnconnectedState)
+		s.ErrorOccurred.Emit(HostNotFoundError)
+		return
+	}
+	s.conn.addrs = kept
+	s.setState(ConnectingState)
+	if s.state != ConnectingState {
+		return
+	}
+	s.HostFound.Emit()
+	if s.state != ConnectingState {
+		return
+	}
+	s.connectToNext()
+}
+
+// connectToNext is Qt's _q_connectToNextAddress.
+func (s *AbstractSocket) connectToNext() {
+	for s.state == ConnectingState {
+		if len(s.conn.addrs) == 0 {
+			s.connectFailed(s.conn.lastErr)
+			return
+		}
+		host := s.conn.addrs[0]
+		s.conn.addrs = s.conn.addrs[1:]
+		if err := s.initTransport(host); err != nil {
+			s.conn.lastErr = err
+			continue
+		}
+		err := s.tr.Connect(netip.AddrPortFrom(host, s.conn.port))
+		if err == nil {
+			s.connectionEstablished()
+			return
+		}
+		if errors.Is(err, engine.ErrInProgress) {
+			if s.loop != nil {
+				s.conn.timer = s.loop.AfterFunc(s.connectTimeout, s.connectTimedOut)
+				s.setNotify(s.readWanted(), true)
+			}
+			return
+		}
+		s.conn.lastErr = err
+		s.releaseTransport()
+	}
+}
+
+// testConnection runs when a pending connect's descriptor became writable
+// (Qt's _q_testConnection).
+func (s *AbstractSocket) testConnection() {
+	s.stopConnectTimer()
+	err := s.tr.ConnectResult()
+	if err == nil {
+		s.connectionEstablished()
+		return
+	}
+	s.conn.lastErr = err
+	s.releaseTransport()
+	s.connectToNext()
+}
+
+func (s *AbstractSocket) stopConnectTimer() {
+	if s.conn.timer != nil {
+		s.conn.timer.Stop()
+		s.conn.timer = nil
+	}
+}
+
+// connectTimedOut is Qt's _q_abortConnectionAttempt.
+func (s *AbstractSocket) connectTimedOut() {
+	s.conn.timer = nil
+	if s.state != ConnectingState {
+		return
+	}
+	s.releaseTransport()
+	if len(s.conn.addrs) > 0 {
+		s.connectToNext()
+		return
+	}
+	s.conn.lastErr = unix.ETIMEDOUT
+	s.failConnect(SocketTimeoutError, "Connection timed out", unix.ETIMEDOUT)
+}
+
+// connectFailed ends a connect whose every address failed with the last
+// address's error (ConnectionRefusedError when there was none).
+func (s *AbstractSocket) connectFailed(cause error) {
+	code, msg := ConnectionRefusedError, "Connection refused"
+	if cause != nil {
+		code, msg = codeOf(cause)
+	}
+	s.failConnect(code, msg, cause)
+}
+
+func (s *AbstractSocket) failConnect(code SocketError, msg string, cause error) {
+	s.releaseTransport()
+	s.resetBuffers()
+	s.state = UnconnectedState
+	s.setError(code, msg, cause)
+	if s.kind.ErrorBeforeUnconnected {
+		s.ErrorOccurred.Emit(code)
+		s.StateChanged.Emit(UnconnectedState)
+		return
+	}
+	s.StateChanged.Emit(UnconnectedState)
+	s.ErrorOccurred.Emit(code)
+}
+
+// connectionEstablished is Qt's fetchConnectionParameters followed by the
+// connected signals.
+func (s *AbstractSocket) connectionEstablished() {
+	s.stopConnectTimer()
+	s.conn.addrs = nil
+	s.fetchAddresses()
+	s.setNotify(true, s.wbuf.Len() > 0)
+	s.setState(ConnectedState)
+	if s.state != ConnectedState {
+		return
+	}
+	s.Connected.Emit()
+	if s.state == ConnectedState && s.pendingClose {
+		s.pendingClose = false
+		s.DisconnectFromHost()
+	}
+}
+
+func (s *AbstractSocket) fetchAddresses() {
+	if s.tr == nil {
+		return
+	}
+	if ap, err := s.tr.LocalAddr(); err == nil {
+		s.localAddr, s.localPort = ap.Addr(), ap.Port()
+	}
+	if ap, err := s.tr.PeerAddr(); err == nil {
+		s.peerAddr, s.peerPort = ap.Addr(), ap.Port()
+	}
+}

@@ -1,0 +1,232 @@
+package socket
+
+import (
+	"errors"
+	"io"
+)
+
+// ErrNotOpen is returned by reads and writes on a socket that is not open
+// (Qt's "device not open").
+var ErrNotOpen = errors.New("socket: device not open")
+
+// avail is what a read may take: the buffer beyond the transaction's
+// position.
+func (s *AbstractSocket) avail() int { return s.rbuf.Len() - s.txnPos }
+
+// consume advances past n bytes: inside a transaction only the position
+// moves, so RollbackTransaction can replay them.
+func (s *AbstractSocket) consume(n int) {
+	if n == 0 {
+		return
+	}
+	if s.txn {
+		s.txnPos += n
+		return
+	}
+	s.rbuf.Discard(n)
+	s.drained()
+}
+
+// drained re-enables reading once the user made room in a full buffer, as
+// Qt's readData does.
+func (s *AbstractSocket) drained() {
+	if s.readPaused && !s.bufferFull() {
+		s.readPaused = false
+		if s.notifier != nil {
+			s.setNotify(s.readWanted(), s.notifier.WriteEnabled())
+		}
+	}
+}
+
+// Read reads up to len(p) buffered bytes (QIODevice::read). It never
+// blocks: it returns (0, nil) when the socket is connected and nothing is
+// buffered, io.EOF once the connection is closed and everything was read,
+// and ErrNotOpen on a socket that was never opened or was closed.
+func (s *AbstractSocket) Read(p []byte) (int, error) {
+	if s.openMode&ReadOnly == 0 {
+		return 0, ErrNotOpen
+	}
+	n := s.rbuf.Peek(p, s.txnPos)
+	s.consume(n)
+	if n == 0 && len(p) > 0 && s.state == UnconnectedState {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// ReadAll returns everything buffered (QIODevice::readAll).
+func (s *AbstractSocket) ReadAll() []byte {
+	n := s.avail()
+	if n == 0 || s.openMode&ReadOnly == 0 {
+		return []byte{}
+	}
+	p := make([]byte, n)
+	s.rbuf.Peek(p, s.txnPos)
+	s.consume(n)
+	return p
+}
+
+// ReadN returns up to max buffered bytes (QIODevice::read(qint64)).
+func (s *AbstractSocket) ReadN(max int) []byte {
+	n := min(max, s.avail())
+	if n <= 0 || s.openMode&ReadOnly == 0 {
+		return []byte{}
+	}
+	p := make([]byte, n)
+	s.rbuf.Peek(p, s.txnPos)
+	s.consume(n)
+	return p
+}
+
+// Peek returns up to n buffered bytes without consuming them.
+func (s *AbstractSocket) Peek(n int) []byte {
+	n = min(n, s.avail())
+	if n <= 0 {
+		return []byte{}
+	}
+	p := make([]byte, n)
+	s.rbuf.Peek(p, s.txnPos)
+	return p
+}
+
+// PeekInto copies buffered bytes into p without consuming them.
+func (s *AbstractSocket) PeekInto(p []byte) int { return s.rbuf.Peek(p, s.txnPos) }
+
+// Skip discards up to n buffered bytes and returns how many it dropped.
+func (s *AbstractSocket) Skip(n int64) int64 {
+	k := int(min(n, int64(s.avail())))
+	if k < 0 {
+		return 0
+	}
+	s.consume(k)
+	return int64(k)
+}
+
+// CanReadLine reports whether a complete '\n'-terminated line is buffered.
+func (s *AbstractSocket) CanReadLine() bool {
+	return s.rbuf.IndexByte('\n', s.txnPos) >= 0
+}
+
+// ReadLine reads up to and including '\n', at most max bytes (0: no
+// limit). Without a complete line it returns what is buffered, as Qt does.
+func (s *AbstractSocket) ReadLine(max int) []byte {
+	n := s.avail()
+	if i := s.rbuf.IndexByte('\n', s.txnPos); i >= 0 {
+		n = i - s.txnPos + 1
+	}
+	if max > 0 && n > max {
+		n = max
+	}
+	return s.ReadN(n)
+}
+
+// GetChar reads one byte; ok is false when nothing is buffered.
+func (s *AbstractSocket) GetChar() (c byte, ok bool) {
+	if s.avail() == 0 || s.openMode&ReadOnly == 0 {
+		return 0, false
+	}
+	c = s.rbuf.ByteAt(s.txnPos)
+	s.consume(1)
+	return c, true
+}
+
+// UngetChar puts c back in front of the buffer. Inside a transaction it
+// does nothing, as Qt (which only warns).
+func (s *AbstractSocket) UngetChar(c byte) {
+	if s.txn {
+		return
+	}
+	s.rbuf.Prepend(c)
+}
+
+// AtEnd reports whether nothing is buffered; on a socket that does not
+// mean end of stream.
+func (s *AbstractSocket) AtEnd() bool { return s.avail() == 0 }
+
+// BytesAvailable returns the number of buffered bytes a read can take.
+func (s *AbstractSocket) BytesAvailable() int64 { return int64(s.avail()) }
+
+// BytesToWrite returns the bytes queued and not yet taken by the kernel.
+func (s *AbstractSocket) BytesToWrite() int64 { return int64(s.wbuf.Len()) }
+
+// ReadBufferSize returns the read buffer limit; 0 means unlimited.
+func (s *AbstractSocket) ReadBufferSize() int64 { return s.rbufMax }
+
+// SetReadBufferSize limits the read buffer to n bytes (0: unlimited, the
+// default). At the limit the socket stops reading from the kernel, so TCP
+// flow control holds the peer back; it resumes as the buffer is read.
+func (s *AbstractSocket) SetReadBufferSize(n int64) {
+	if n < 0 {
+		n = 0
+	}
+	s.rbufMax = n
+	if s.notifier != nil && s.tr != nil {
+		s.readPaused = s.bufferFull()
+		s.setNotify(s.readWanted(), s.notifier.WriteEnabled())
+	}
+}
+
+// StartTransaction starts recording reads so RollbackTransaction can undo
+// them (QIODevice::startTransaction). A second call while one is open does
+// nothing.
+func (s *AbstractSocket) StartTransaction() {
+	if s.txn {
+		return
+	}
+	s.txn, s.txnPos = true, 0
+}
+
+// CommitTransaction makes the transaction's reads final.
+func (s *AbstractSocket) CommitTransaction() {
+	if !s.txn {
+		return
+	}
+	n := s.txnPos
+	s.txn, s.txnPos = false, 0
+	s.consume(n)
+}
+
+// RollbackTransaction puts every byte read during the transaction back.
+func (s *AbstractSocket) RollbackTransaction() {
+	s.txn, s.txnPos = false, 0
+}
+
+// IsTransactionStarted reports whether a transaction is open.
+func (s *AbstractSocket) IsTransactionStarted() bool { return s.txn }
+
+// Write queues p and returns len(p) (QIODevice::write on a buffered
+// socket). The bytes leave at the end of the loop's current turn, coalesced
+// with every other write of the turn into one system call; in blocking
+// style, in Flush and the WaitFor* calls. Writes made while looking up or
+// connecting are sent once connected. On a socket that is not open it
+// returns ErrNotOpen.
+func (s *AbstractSocket) Write(p []byte) (int, error) {
+	if s.openMode&WriteOnly == 0 || s.state == UnconnectedState || s.state == BoundState {
+		return 0, ErrNotOpen
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	s.wbuf.Write(p)
+	s.scheduleFlush()
+	return len(p), nil
+}
+
+// WriteString is Write for a string.
+func (s *AbstractSocket) WriteString(str string) (int, error) {
+	return s.Write([]byte(str))
+}
+
+func (s *AbstractSocket) scheduleFlush() {
+	if s.loop == nil || s.flushQueued || s.tr == nil {
+		return
+	}
+	if s.state != ConnectedState && s.state != ClosingState {
+		return
+	}
+	if s.notifier != nil && s.notifier.WriteEnabled() {
+		return // the kernel buffer is full: the write notifier flushes
+	}
+	s.flushQueued = true
+	s.loop.EndOfTurn((*handler)(s))
+}

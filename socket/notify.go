@@ -1,0 +1,183 @@
+package socket
+
+import (
+	"errors"
+	"io"
+
+	"github.com/qsock/qsock/engine"
+)
+
+// readChunk bounds one read per readiness event, so one busy connection
+// cannot starve the others on its loop.
+const readChunk = 64 << 10
+
+// iovMax bounds the buffers handed to one writev.
+const iovMax = 64
+
+// ready is the notifier's callback (Qt's canReadNotification and
+// canWriteNotification).
+func (s *AbstractSocket) ready(ev engine.Events) {
+	if ev&engine.Writable != 0 {
+		if s.state == ConnectingState {
+			s.testConnection()
+			return
+		}
+		s.canWrite()
+	}
+	if ev&engine.Readable != 0 && s.tr != nil && s.readWanted() {
+		s.canRead()
+	}
+}
+
+// canRead reads what the kernel has, emits ReadyRead for new bytes, and
+// runs the remote-close sequence on end of stream. It reports whether new
+// bytes arrived.
+func (s *AbstractSocket) canRead() bool {
+	n, end := s.readFromTransport()
+	if n > 0 {
+		s.emitReadyRead()
+	}
+	if end != nil && s.tr != nil {
+		s.remoteClosed(end)
+	}
+	return n > 0
+}
+
+// readFromTransport moves bytes from the kernel into the read buffer,
+// stopping at the buffer limit. end is io.EOF or the error that ended the
+// stream, nil while it goes on.
+func (s *AbstractSocket) readFromTransport() (n int, end error) {
+	want := readChunk
+	if s.rbufMax > 0 {
+		room := int(s.rbufMax) - s.rbuf.Len()
+		if room <= 0 {
+			s.pauseReading()
+			return 0, nil
+		}
+		want = min(want, room)
+	}
+	p := s.rbuf.Tail(want)
+	r, err := s.tr.Read(p)
+	if r > 0 {
+		s.rbuf.Commit(r)
+	}
+	if s.bufferFull() {
+		s.pauseReading()
+	}
+	switch {
+	case err == nil, errors.Is(err, engine.ErrWouldBlock):
+		return r, nil
+	case err == io.EOF:
+		s.eof = true
+		return r, io.EOF
+	default:
+		return r, err
+	}
+}
+
+func (s *AbstractSocket) pauseReading() {
+	if !s.readPaused {
+		s.readPaused = true
+		if s.notifier != nil {
+			s.setNotify(false, s.notifier.WriteEnabled())
+		}
+	}
+}
+
+func (s *AbstractSocket) emitReadyRead() {
+	if s.emittingReadyRead {
+		return // Qt does not re-emit readyRead from inside its own slot
+	}
+	s.emittingReadyRead = true
+	defer func() { s.emittingReadyRead = false }()
+	s.ReadyRead.Emit()
+}
+
+func (s *AbstractSocket) emitBytesWritten(n int) {
+	if s.emittingBytesWritten {
+		return
+	}
+	s.emittingBytesWritten = true
+	defer func() { s.emittingBytesWritten = false }()
+	s.BytesWritten.Emit(int64(n))
+}
+
+// remoteClosed is the peer-close sequence: ErrorOccurred(RemoteHostClosed)
+// while still Connected, then Closing, Unconnected, ReadChannelFinished and
+// Disconnected. Bytes already buffered stay readable.
+func (s *AbstractSocket) remoteClosed(cause error) {
+	code, msg := RemoteHostClosedError, RemoteHostClosedError.Error()
+	if cause != io.EOF {
+		code, msg = codeOf(cause)
+	} else {
+		cause = nil
+	}
+	// Qt resets the socket layer before telling anyone, so what was still
+	// queued for writing is dropped.
+	s.releaseTransport()
+	s.wbuf.Reset()
+	s.setErrorAndEmit(code, msg, cause)
+	if s.state != UnconnectedState {
+		s.DisconnectFromHost()
+	}
+}
+
+// endOfTurn flushes the writes queued during the loop's turn.
+func (s *AbstractSocket) endOfTurn() {
+	s.flushQueued = false
+	s.canWrite()
+}
+
+// canWrite flushes the write buffer as far as the kernel takes it, emits
+// BytesWritten, and finishes a graceful close once everything left. It
+// returns the number of bytes written.
+func (s *AbstractSocket) canWrite() int {
+	if s.tr == nil || (s.state != ConnectedState && s.state != ClosingState) {
+		return 0
+	}
+	written := 0
+	var werr error
+	for s.wbuf.Len() > 0 {
+		bufs := s.wbuf.Buffers(iovMax)
+		total := 0
+		for _, b := range bufs {
+			total += len(b)
+		}
+		n, err := s.tr.Writev(bufs)
+		if n > 0 {
+			s.wbuf.Discard(n)
+			written += n
+		}
+		if err != nil {
+			if !errors.Is(err, engine.ErrWouldBlock) {
+				werr = err
+			}
+			break
+		}
+		if n < total {
+			break // the kernel buffer is full
+		}
+	}
+	if werr != nil {
+		// An unexpected error: Qt reports it and aborts.
+		code, msg := codeOf(werr)
+		s.setErrorAndEmit(code, msg, werr)
+		s.Abort()
+		return written
+	}
+	s.setNotify(s.readWanted(), s.wbuf.Len() > 0)
+	if written > 0 {
+		s.emitBytesWritten(written)
+	}
+	if s.state == ClosingState && s.wbuf.Len() == 0 && s.tr != nil {
+		s.finishDisconnect()
+	}
+	return written
+}
+
+// Flush writes as much of the write buffer as the kernel takes now,
+// without blocking, and emits BytesWritten (QAbstractSocket::flush). It
+// reports whether anything was written.
+func (s *AbstractSocket) Flush() bool {
+	return s.canWrite() > 0
+}

@@ -1,0 +1,182 @@
+package socket
+
+import (
+	"fmt"
+	"net/netip"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/qsock/qsock/engine"
+)
+
+var emptyAddr netip.Addr
+
+func engineOption(o Option) (engine.Option, bool) {
+	switch o {
+	case LowDelayOption:
+		return engine.LowDelayOption, true
+	case KeepAliveOption:
+		return engine.KeepAliveOption, true
+	case MulticastTTLOption:
+		return engine.MulticastTTLOption, true
+	case MulticastLoopbackOption:
+		return engine.MulticastLoopbackOption, true
+	case TypeOfServiceOption:
+		return engine.TypeOfServiceOption, true
+	case SendBufferSizeSocketOption:
+		return engine.SendBufferOption, true
+	case ReceiveBufferSizeSocketOption:
+		return engine.ReceiveBufferOption, true
+	case PathMTUSocketOption:
+		return engine.PathMTUOption, true
+	}
+	return 0, false
+}
+
+// SetSocketOption sets a socket option (QAbstractSocket::setSocketOption).
+// Before the socket has a descriptor, Qt drops the value silently; qsock
+// keeps it and applies it when the descriptor is created (by Bind,
+// ConnectToHost or SetSocketDescriptor), and SocketOption reports it
+// meanwhile.
+func (s *AbstractSocket) SetSocketOption(o Option, v int) error {
+	eo, ok := engineOption(o)
+	if !ok {
+		return &Error{Code: UnsupportedSocketOperationError, Op: "setsockopt", Err: fmt.Errorf("unknown option %d", int(o))}
+	}
+	if s.tr == nil {
+		if s.options == nil {
+			s.options = make(map[Option]int)
+		}
+		s.options[o] = v
+		return nil
+	}
+	if err := s.tr.SetOption(eo, v); err != nil {
+		return wrapErr("setsockopt", err)
+	}
+	if s.options != nil {
+		s.options[o] = v
+	}
+	return nil
+}
+
+func (s *AbstractSocket) applyOption(o Option, v int) {
+	if eo, ok := engineOption(o); ok {
+		s.tr.SetOption(eo, v)
+	}
+}
+
+// SocketOption returns the value of a socket option as the kernel reports
+// it (QAbstractSocket::socketOption). Without a descriptor it returns the
+// value set for later, or an error.
+func (s *AbstractSocket) SocketOption(o Option) (int, error) {
+	eo, ok := engineOption(o)
+	if !ok {
+		return 0, &Error{Code: UnsupportedSocketOperationError, Op: "getsockopt", Err: fmt.Errorf("unknown option %d", int(o))}
+	}
+	if s.tr == nil {
+		if v, ok := s.options[o]; ok {
+			return v, nil
+		}
+		return 0, &Error{Code: UnsupportedSocketOperationError, Op: "getsockopt", Err: ErrNotOpen}
+	}
+	v, err := s.tr.Option(eo)
+	if err != nil {
+		return 0, wrapErr("getsockopt", err)
+	}
+	return v, nil
+}
+
+// Bind binds the socket to addr and port (QAbstractSocket::bind): for UDP
+// to receive, for TCP to choose the local end of a later ConnectToHost.
+// Any (the zero Addr) is dual-stack, AnyIPv4 and AnyIPv6 one family each.
+// On Unix, ShareAddress and ReuseAddressHint set SO_REUSEADDR, as in Qt.
+// On success the state is Bound and StateChanged(BoundState) is emitted;
+// on failure the error is reported through ErrorOccurred and returned, and
+// the descriptor is kept until Close, Abort or the next Bind.
+func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error {
+	if s.state != UnconnectedState && s.state != BoundState {
+		err := &Error{Code: OperationError, Op: "bind", Err: fmt.Errorf("socket is in %v", s.state)}
+		s.setErrorAndEmit(OperationError, "Trying to bind while the socket is in use", err)
+		return err
+	}
+	s.releaseTransport()
+	domain, v6only := unix.AF_INET6, 0
+	switch {
+	case addr.Is4():
+		domain = unix.AF_INET
+	case addr == AnyIPv6:
+		v6only = 1
+	}
+	sotype := unix.SOCK_STREAM
+	if s.kind.Type == UDPSocket {
+		sotype = unix.SOCK_DGRAM
+	}
+	e, err := engine.NewNativeEngine(domain, sotype)
+	if err != nil {
+		return s.bindFailed(err)
+	}
+	if err := s.attach(e); err != nil {
+		return s.bindFailed(err)
+	}
+	if domain == unix.AF_INET6 {
+		e.SetOption(engine.IPv6OnlyOption, v6only)
+	}
+	reuse := 0
+	if mode&(ShareAddress|ReuseAddressHint) != 0 {
+		reuse = 1
+	}
+	e.SetOption(engine.ReuseAddressOption, reuse)
+	if s.kind.Type == UDPSocket {
+		// Qt enables broadcast on every UDP socket.
+		e.SetOption(engine.BroadcastOption, 1)
+	}
+	if err := e.Bind(netip.AddrPortFrom(addr, port)); err != nil {
+		return s.bindFailed(err)
+	}
+	s.fetchAddresses()
+	if addr == Any {
+		s.localAddr = Any
+	}
+	s.openMode = ReadWrite
+	s.setState(BoundState)
+	if s.kind.Type == UDPSocket {
+		s.setNotify(true, false)
+	}
+	return nil
+}
+
+func (s *AbstractSocket) bindFailed(err error) error {
+	code, msg := codeOf(err)
+	s.setErrorAndEmit(code, msg, err)
+	return &Error{Code: code, Op: "bind", Err: err}
+}
+
+// SetSocketDescriptor adopts fd, a socket descriptor in state st (normally
+// ConnectedState), opened ReadWrite (QAbstractSocket::setSocketDescriptor).
+// The buffers are cleared and the addresses read from the descriptor;
+// StateChanged is emitted if the state changes, but Connected is not, as in
+// Qt. An invalid descriptor fails with UnsupportedSocketOperationError. On
+// success the socket owns fd.
+func (s *AbstractSocket) SetSocketDescriptor(fd int, st State) error {
+	e, err := engine.AdoptNativeEngine(fd)
+	if err != nil {
+		s.setError(UnsupportedSocketOperationError, "Invalid socket descriptor", err)
+		return &Error{Code: UnsupportedSocketOperationError, Op: "setSocketDescriptor", Err: err}
+	}
+	s.cancelLookup()
+	s.releaseTransport()
+	s.resetBuffers()
+	if err := s.attach(e); err != nil {
+		s.setError(SocketResourceError, "", err)
+		return wrapErr("setSocketDescriptor", err)
+	}
+	s.openMode = ReadWrite
+	s.pendingClose, s.abortCalled = false, false
+	s.peerName = ""
+	s.fetchAddresses()
+	if s.state != st {
+		s.setState(st)
+	}
+	s.setNotify(s.readWanted(), false)
+	return nil
+}

@@ -1,0 +1,120 @@
+package socket
+
+import (
+	"net/netip"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/qsock/qsock/engine"
+)
+
+// handler is the socket as the loop sees it. The methods the loop calls
+// live on this type so they do not become part of AbstractSocket's API.
+type handler AbstractSocket
+
+func (h *handler) Ready(ev engine.Events) { (*AbstractSocket)(h).ready(ev) }
+func (h *handler) EndOfTurn()             { (*AbstractSocket)(h).endOfTurn() }
+func (h *handler) LoopClosed()            { (*AbstractSocket)(h).loopClosed() }
+
+// initTransport makes a native transport for a connect to host, unless the
+// socket already has one (after Bind).
+func (s *AbstractSocket) initTransport(host netip.Addr) error {
+	if s.tr != nil {
+		return nil
+	}
+	domain := unix.AF_INET6
+	if host.Is4() {
+		domain = unix.AF_INET
+	}
+	sotype := unix.SOCK_STREAM
+	if s.kind.Type == UDPSocket {
+		sotype = unix.SOCK_DGRAM
+	}
+	e, err := engine.NewNativeEngine(domain, sotype)
+	if err != nil {
+		return err
+	}
+	return s.attach(e)
+}
+
+// attach makes t the socket's transport, registers it with the loop and
+// applies the options set before it existed.
+func (s *AbstractSocket) attach(t Transport) error {
+	if s.loop != nil {
+		n, err := s.loop.NewNotifier(t.FD(), (*handler)(s))
+		if err != nil {
+			t.Close()
+			return err
+		}
+		s.notifier = n
+	}
+	s.tr = t
+	for o, v := range s.options {
+		s.applyOption(o, v)
+	}
+	return nil
+}
+
+// SetTransport gives the socket a transport made elsewhere (a proxy
+// engine, or a local socket's Unix-domain engine) without changing the
+// state; socket classes call it and then SetSocketState.
+func (s *AbstractSocket) SetTransport(t Transport) error {
+	s.releaseTransport()
+	return s.attach(t)
+}
+
+// releaseTransport deregisters and closes the descriptor.
+func (s *AbstractSocket) releaseTransport() {
+	s.stopConnectTimer()
+	if s.notifier != nil {
+		s.notifier.Close()
+		s.notifier = nil
+	}
+	if s.tr != nil {
+		s.tr.Close()
+		s.tr = nil
+	}
+	s.readPaused = false
+}
+
+// setNotify sets which readiness the loop watches for.
+func (s *AbstractSocket) setNotify(read, write bool) {
+	if s.notifier == nil {
+		return
+	}
+	var ev engine.Events
+	if read {
+		ev |= engine.Readable
+	}
+	if write {
+		ev |= engine.Writable
+	}
+	s.notifier.SetEnabled(ev)
+}
+
+// readWanted reports whether the loop should watch for readability: while
+// connected (not closing: Qt stops reading in disconnectFromHost) and the
+// read buffer has room.
+func (s *AbstractSocket) readWanted() bool {
+	if s.state != ConnectedState && s.state != BoundState {
+		return false
+	}
+	return !s.bufferFull()
+}
+
+func (s *AbstractSocket) bufferFull() bool {
+	return s.rbufMax > 0 && int64(s.rbuf.Len()) >= s.rbufMax
+}
+
+// loopClosed releases the descriptor without signals when the loop closes.
+func (s *AbstractSocket) loopClosed() {
+	s.cancelLookup()
+	s.notifier = nil // the loop removes it
+	if s.tr != nil {
+		s.tr.Close()
+		s.tr = nil
+	}
+	s.wbuf.Reset()
+	s.state = UnconnectedState
+	s.openMode = NotOpen
+}
