@@ -39,7 +39,7 @@ func newLoop(t testing.TB) *engine.Loop {
 
 func socketpair(t testing.TB) [2]int {
 	t.Helper()
-	p, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	p, err := engine.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -120,7 +120,7 @@ func TestConnectUnknownHostSequence(t *testing.T) {
 // blackhole returns a loopback port whose SYNs are dropped: a listener
 // with a full accept queue that never accepts.
 func blackhole(t *testing.T) uint16 {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
