@@ -25,7 +25,10 @@ type errnoSentinel struct {
 	errno unix.Errno
 }
 
+// Error returns the fixed message.
 func (e *errnoSentinel) Error() string { return e.msg }
+
+// Unwrap returns the errno, for errors.Is(ErrWouldBlock, unix.EAGAIN).
 func (e *errnoSentinel) Unwrap() error { return e.errno }
 
 // OpError is every engine failure other than ErrWouldBlock and
