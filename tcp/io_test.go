@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qsock/qsock/engine"
 	"github.com/qsock/qsock/socket"
 	"github.com/qsock/qsock/tcp"
 )
@@ -297,5 +298,34 @@ func TestNoLeaksAfterManyConnectCloseCycles(t *testing.T) {
 	}
 	if got := settledGoroutines(gs); got > gs {
 		t.Errorf("goroutines: %d before, %d after", gs, got)
+	}
+}
+
+func TestLoopCloseReleasesSockets(t *testing.T) {
+	ln, port := listener(t)
+	fds := openFDs(t)
+	l, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := tcp.NewSocket(l)
+	signals := 0
+	s.ConnectToHost("127.0.0.1", port)
+	for s.State() != socket.ConnectedState {
+		l.ProcessEvents(time.Second)
+	}
+	peer := accept(t, ln)
+	s.StateChanged.Connect(func(socket.State) { signals++ })
+	s.Disconnected.Connect(func() { signals++ })
+	s.Write([]byte("pending"))
+	l.Close()
+	if s.SocketDescriptor() != -1 || signals != 0 {
+		t.Fatalf("after Loop.Close: fd %d, %d signals", s.SocketDescriptor(), signals)
+	}
+	s.Abort() // harmless afterwards
+	s.Close()
+	peer.Close()
+	if got := openFDs(t); got > fds+1 { // +1: the accepted peer until its cleanup
+		t.Fatalf("descriptors: %d before, %d after Loop.Close", fds, got)
 	}
 }
