@@ -70,6 +70,25 @@ func (s *AbstractSocket) waitIO(read, write bool, l waitLimit) (r, w, timedOut b
 	}
 }
 
+// waitStep is one wait of WaitForReadyRead, WaitForBytesWritten and
+// WaitForDisconnected. A time-out is reported through ErrorOccurred and
+// leaves the connection alone; any other error closes the socket, as Qt's
+// waitFor* do.
+func (s *AbstractSocket) waitStep(read, write bool, l waitLimit) (rd, wr, ok bool) {
+	rd, wr, timedOut, err := s.waitIO(read, write, l)
+	switch {
+	case timedOut:
+		s.setErrorAndEmit(SocketTimeoutError, "Socket operation timed out", context.DeadlineExceeded)
+		return false, false, false
+	case err != nil:
+		code, msg := codeOf(err)
+		s.setErrorAndEmit(code, msg, err)
+		s.Close()
+		return false, false, false
+	}
+	return rd, wr, true
+}
+
 // WaitForConnected blocks until the socket is connected or d passes (d < 0:
 // no limit) and reports whether it is connected
 // (QAbstractSocket::waitForConnected). In blocking style it performs the
@@ -192,15 +211,8 @@ func (s *AbstractSocket) waitForReadyRead(l waitLimit) bool {
 		return false
 	}
 	for s.tr != nil {
-		rd, wr, timedOut, err := s.waitIO(s.readWanted(), s.wbuf.Len() > 0, l)
-		if timedOut {
-			s.setErrorAndEmit(SocketTimeoutError, "Socket operation timed out", context.DeadlineExceeded)
-			return false
-		}
-		if err != nil {
-			code, msg := codeOf(err)
-			s.setErrorAndEmit(code, msg, err)
-			s.Close()
+		rd, wr, ok := s.waitStep(s.readWanted(), s.wbuf.Len() > 0, l)
+		if !ok {
 			return false
 		}
 		if wr {
@@ -233,15 +245,8 @@ func (s *AbstractSocket) waitForBytesWritten(l waitLimit) bool {
 		return false
 	}
 	for s.tr != nil && s.wbuf.Len() > 0 {
-		rd, wr, timedOut, err := s.waitIO(s.readWanted(), true, l)
-		if timedOut {
-			s.setErrorAndEmit(SocketTimeoutError, "Socket operation timed out", context.DeadlineExceeded)
-			return false
-		}
-		if err != nil {
-			code, msg := codeOf(err)
-			s.setErrorAndEmit(code, msg, err)
-			s.Close()
+		rd, wr, ok := s.waitStep(s.readWanted(), true, l)
+		if !ok {
 			return false
 		}
 		if rd && s.tr != nil {
@@ -278,15 +283,8 @@ func (s *AbstractSocket) waitForDisconnected(l waitLimit) bool {
 			s.finishDisconnect()
 			break
 		}
-		rd, wr, timedOut, err := s.waitIO(s.readWanted(), s.wbuf.Len() > 0, l)
-		if timedOut {
-			s.setErrorAndEmit(SocketTimeoutError, "Socket operation timed out", context.DeadlineExceeded)
-			return false
-		}
-		if err != nil {
-			code, msg := codeOf(err)
-			s.setErrorAndEmit(code, msg, err)
-			s.Close()
+		rd, wr, ok := s.waitStep(s.readWanted(), s.wbuf.Len() > 0, l)
+		if !ok {
 			return false
 		}
 		if wr {
