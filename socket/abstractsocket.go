@@ -75,6 +75,8 @@ type AbstractSocket struct {
 	flushQueued bool
 	eof         bool // the peer closed its side and everything was read in
 
+	datagramUnread bool // a datagram socket announced a datagram not yet read
+
 	emittingReadyRead    bool
 	emittingBytesWritten bool
 	pendingClose         bool
@@ -97,6 +99,10 @@ type Kind struct {
 	// while still Connecting, then StateChanged(Unconnected), as
 	// QLocalSocket does; QAbstractSocket does it the other way round.
 	ErrorBeforeUnconnected bool
+	// ErrorText, when set, gives the class's own error string for a
+	// code (QLocalSocket words some errors differently); it receives
+	// QAbstractSocket's text and returns the one to report.
+	ErrorText func(code SocketError, text string) string
 }
 
 // NewAbstractSocket creates a socket of the given type on loop (nil for
@@ -241,6 +247,9 @@ func (s *AbstractSocket) SetSocketError(code SocketError, msg string) {
 func (s *AbstractSocket) setError(code SocketError, msg string, cause error) {
 	if msg == "" {
 		msg = code.Error()
+	}
+	if s.kind.ErrorText != nil {
+		msg = s.kind.ErrorText(code, msg)
 	}
 	s.err, s.errString = code, msg
 	s.lastErr = &Error{Code: code, Err: cause}

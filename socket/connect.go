@@ -292,3 +292,30 @@ func (s *AbstractSocket) fetchAddresses() {
 		s.peerAddr, s.peerPort = ap.Addr(), ap.Port()
 	}
 }
+
+// EstablishConnection makes t the socket's connected transport and runs
+// the end of a successful connect: the addresses are read from t, reading
+// starts, StateChanged(ConnectedState) and Connected are emitted, and
+// writes queued meanwhile are flushed. Socket classes that connect by
+// their own means (local.Socket over a Unix-domain path) call it; the
+// socket must be opened (SetOpenMode) before.
+func (s *AbstractSocket) EstablishConnection(t Transport) error {
+	if t != s.tr {
+		if err := s.SetTransport(t); err != nil {
+			return err
+		}
+	}
+	s.connectionEstablished()
+	return nil
+}
+
+// FailConnection ends a connect attempt with code: the transport is
+// released and the class's order of ErrorOccurred and
+// StateChanged(UnconnectedState) is kept (Kind.ErrorBeforeUnconnected).
+func (s *AbstractSocket) FailConnection(code SocketError, msg string, cause error) {
+	s.failConnect(code, msg, cause)
+}
+
+// SetOpenMode sets the QIODevice open mode (Qt's protected setOpenMode),
+// for socket classes that open the device themselves.
+func (s *AbstractSocket) SetOpenMode(m OpenMode) { s.openMode = m }

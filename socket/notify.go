@@ -33,6 +33,9 @@ func (s *AbstractSocket) ready(ev engine.Events) {
 // runs the remote-close sequence on end of stream. It reports whether new
 // bytes arrived.
 func (s *AbstractSocket) canRead() bool {
+	if s.kind.Type == UDPSocket {
+		return s.datagramReady()
+	}
 	n, end := s.readFromTransport()
 	if n > 0 {
 		s.emitReadyRead()
@@ -180,4 +183,27 @@ func (s *AbstractSocket) canWrite() int {
 // reports whether anything was written.
 func (s *AbstractSocket) Flush() bool {
 	return s.canWrite() > 0
+}
+
+// datagramReady is QUdpSocket's read notification: the datagram stays in
+// the kernel for the socket class to read, and the notifier stays off
+// until it does (RearmReadNotifier), so no new ReadyRead comes while a
+// datagram is unread.
+func (s *AbstractSocket) datagramReady() bool {
+	s.datagramUnread = true
+	if s.notifier != nil {
+		s.setNotify(false, s.notifier.WriteEnabled())
+	}
+	s.emitReadyRead()
+	return true
+}
+
+// RearmReadNotifier re-enables read notification after a datagram socket
+// read a datagram (QUdpSocket re-enables its notifier on every read), so
+// ReadyRead comes again while datagrams remain.
+func (s *AbstractSocket) RearmReadNotifier() {
+	s.datagramUnread = false
+	if s.notifier != nil {
+		s.setNotify(s.readWanted(), s.notifier.WriteEnabled())
+	}
 }

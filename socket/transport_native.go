@@ -99,6 +99,9 @@ func (s *AbstractSocket) readWanted() bool {
 	if s.state != ConnectedState && s.state != BoundState {
 		return false
 	}
+	if s.kind.Type == UDPSocket {
+		return !s.datagramUnread
+	}
 	return !s.bufferFull()
 }
 
