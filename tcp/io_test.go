@@ -3,9 +3,12 @@ package tcp_test
 import (
 	"bytes"
 	"io"
+	"net"
 	"runtime"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/qsock/qsock/engine"
 	"github.com/qsock/qsock/socket"
@@ -328,4 +331,36 @@ func TestLoopCloseReleasesSockets(t *testing.T) {
 	if got := openFDs(t); got > fds+1 { // +1: the accepted peer until its cleanup
 		t.Fatalf("descriptors: %d before, %d after Loop.Close", fds, got)
 	}
+}
+
+// An adopted descriptor is Connected without the connected signal, as Qt
+// (network-chat relies on that).
+func TestSetSocketDescriptorAdopts(t *testing.T) {
+	ln, port := listener(t)
+	conn, err := net.Dial("tcp4", addr(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	peer := accept(t, ln)
+	f, err := peer.(*net.TCPConn).File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, _ := unix.Dup(int(f.Fd()))
+	f.Close()
+	s := tcp.NewSocket(nil)
+	ev := record(s)
+	if err := s.SetSocketDescriptor(fd, socket.ConnectedState); err != nil {
+		t.Fatal(err)
+	}
+	ev.check(t, "adopt", "state:ConnectedState")
+	if s.PeerPort() != uint16(conn.LocalAddr().(*net.TCPAddr).Port) || s.LocalPort() != port || s.OpenMode() != socket.ReadWrite {
+		t.Fatalf("addresses %v:%d -> %d, mode %v", s.PeerAddress(), s.PeerPort(), s.LocalPort(), s.OpenMode())
+	}
+	conn.Write([]byte("hi"))
+	if !s.WaitForReadyRead(5*time.Second) || string(s.ReadAll()) != "hi" {
+		t.Fatal("no data through the adopted descriptor")
+	}
+	s.Abort()
 }
