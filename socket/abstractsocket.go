@@ -48,10 +48,12 @@ type AbstractSocket struct {
 	// already buffered can still be read.
 	ReadChannelFinished Signal
 
-	loop     *engine.Loop
-	kind     Kind
-	tr       Transport
-	notifier *engine.Notifier
+	loop          *engine.Loop
+	kind          Kind
+	tr            Transport
+	layer         Layer
+	connectedHook func()
+	notifier      *engine.Notifier
 
 	state     State
 	openMode  OpenMode

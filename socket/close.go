@@ -24,7 +24,7 @@ func (s *AbstractSocket) DisconnectFromHost() {
 				return
 			}
 		}
-		if s.tr != nil && s.wbuf.Len() > 0 {
+		if s.tr != nil && (s.wbuf.Len() > 0 || s.layer != nil) {
 			// Stop reading and let the write notifier drain the
 			// buffer; canWrite finishes the close.
 			s.setNotify(false, true)
@@ -43,6 +43,9 @@ func (s *AbstractSocket) DisconnectFromHost() {
 // the slots can still read them.
 func (s *AbstractSocket) finishDisconnect() {
 	prev := s.state
+	if s.layer != nil && s.tr != nil && !s.abortCalled {
+		s.layer.Shutdown(s.tr)
+	}
 	s.cancelLookup()
 	s.releaseTransport()
 	s.wbuf.Reset()

@@ -274,6 +274,12 @@ func (s *AbstractSocket) connectionEstablished() {
 	if s.state != ConnectedState {
 		return
 	}
+	if s.connectedHook != nil {
+		s.connectedHook()
+		if s.state != ConnectedState {
+			return
+		}
+	}
 	s.Connected.Emit()
 	if s.state == ConnectedState && s.pendingClose {
 		s.pendingClose = false

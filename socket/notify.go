@@ -50,6 +50,17 @@ func (s *AbstractSocket) canRead() bool {
 // stopping at the buffer limit. end is io.EOF or the error that ended the
 // stream, nil while it goes on.
 func (s *AbstractSocket) readFromTransport() (n int, end error) {
+	if s.layer != nil {
+		before := s.rbuf.Len()
+		end = s.layer.ReadTransport(s.tr, (*plainSink)(s))
+		if s.bufferFull() {
+			s.pauseReading()
+		}
+		if end == io.EOF {
+			s.eof = true
+		}
+		return s.rbuf.Len() - before, end
+	}
 	want := readChunk
 	if s.rbufMax > 0 {
 		room := int(s.rbufMax) - s.rbuf.Len()
@@ -138,8 +149,31 @@ func (s *AbstractSocket) canWrite() int {
 	if s.tr == nil || (s.state != ConnectedState && s.state != ClosingState) {
 		return 0
 	}
-	written := 0
-	var werr error
+	written, pending, werr := s.writeToTransport()
+	if werr != nil {
+		// An unexpected error: Qt reports it and aborts.
+		code, msg := codeOf(werr)
+		s.setErrorAndEmit(code, msg, werr)
+		s.Abort()
+		return written
+	}
+	s.setNotify(s.readWanted(), pending)
+	if written > 0 {
+		s.emitBytesWritten(written)
+	}
+	if s.state == ClosingState && s.wbuf.Len() == 0 && !pending && s.tr != nil {
+		s.finishDisconnect()
+	}
+	return written
+}
+
+// writeToTransport writes queued bytes until the buffer is empty or the
+// kernel's is full. pending reports that bytes (plaintext, or a layer's
+// encoded bytes) are still waiting, so write readiness must be watched.
+func (s *AbstractSocket) writeToTransport() (written int, pending bool, err error) {
+	if s.layer != nil {
+		return s.writeThroughLayer()
+	}
 	for s.wbuf.Len() > 0 {
 		bufs := s.wbuf.Buffers(iovMax)
 		total := 0
@@ -153,7 +187,7 @@ func (s *AbstractSocket) canWrite() int {
 		}
 		if err != nil {
 			if !errors.Is(err, engine.ErrWouldBlock) {
-				werr = err
+				return written, true, err
 			}
 			break
 		}
@@ -161,21 +195,30 @@ func (s *AbstractSocket) canWrite() int {
 			break // the kernel buffer is full
 		}
 	}
-	if werr != nil {
-		// An unexpected error: Qt reports it and aborts.
-		code, msg := codeOf(werr)
-		s.setErrorAndEmit(code, msg, werr)
-		s.Abort()
-		return written
+	return written, s.wbuf.Len() > 0, nil
+}
+
+func (s *AbstractSocket) writeThroughLayer() (written int, pending bool, err error) {
+	for {
+		var bufs [][]byte
+		if s.layer.Ready() {
+			bufs = s.wbuf.Buffers(iovMax)
+		}
+		taken, layerPending, err := s.layer.WriteTransport(s.tr, bufs)
+		if taken > 0 {
+			s.wbuf.Discard(taken)
+			written += taken
+		}
+		if err != nil {
+			return written, true, err
+		}
+		if layerPending {
+			return written, true, nil
+		}
+		if taken == 0 || s.wbuf.Len() == 0 {
+			return written, false, nil
+		}
 	}
-	s.setNotify(s.readWanted(), s.wbuf.Len() > 0)
-	if written > 0 {
-		s.emitBytesWritten(written)
-	}
-	if s.state == ClosingState && s.wbuf.Len() == 0 && s.tr != nil {
-		s.finishDisconnect()
-	}
-	return written
 }
 
 // Flush writes as much of the write buffer as the kernel takes now,
