@@ -214,15 +214,22 @@ func (l *Loop) Quit() {
 // Post queues fn to run on the loop's goroutine (Qt::QueuedConnection).
 // Functions run in the order they were posted, from any mix of goroutines.
 // After Close, Post does nothing.
-func (l *Loop) Post(fn func()) {
+func (l *Loop) Post(fn func()) { l.TryPost(fn) }
+
+// TryPost is Post that reports whether fn was queued: false once the loop
+// is closed, so a caller handing a resource (a descriptor) to fn can
+// release it itself. A queued fn is dropped only if Close comes before
+// the loop runs it.
+func (l *Loop) TryPost(fn func()) bool {
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
-		return
+		return false
 	}
 	l.posted = append(l.posted, fn)
 	l.mu.Unlock()
 	l.wakeup()
+	return true
 }
 
 // Invoke runs fn on the loop's goroutine and returns after it ran

@@ -6,7 +6,14 @@ import (
 	"net"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/qsock/qsock/engine"
 )
+
+// ErrorCode maps an error from the engine, a transport or the resolver to
+// Qt's SocketError and error string, as QNativeSocketEngine does for each
+// errno (servers and socket classes share this one mapping).
+func ErrorCode(err error) (SocketError, string) { return codeOf(err) }
 
 // codeOf maps a transport error to Qt's SocketError and error string, as
 // QNativeSocketEngine does for each errno. The errno stays in the error
@@ -66,5 +73,9 @@ func codeOf(err error) (SocketError, string) {
 // values: errors.Is matches both the SocketError and the errno.
 func wrapErr(op string, err error) *Error {
 	code, _ := codeOf(err)
+	var oe *engine.OpError
+	if errors.As(err, &oe) {
+		op = "" // the engine's error already names the call
+	}
 	return &Error{Code: code, Op: op, Err: err}
 }

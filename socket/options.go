@@ -116,6 +116,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 		return s.bindFailed(err)
 	}
 	if err := s.attach(e); err != nil {
+		e.Close()
 		return s.bindFailed(err)
 	}
 	if domain == unix.AF_INET6 {
@@ -148,7 +149,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 func (s *AbstractSocket) bindFailed(err error) error {
 	code, msg := codeOf(err)
 	s.setErrorAndEmit(code, msg, err)
-	return &Error{Code: code, Op: "bind", Err: err}
+	return wrapErr("bind", err)
 }
 
 // SetSocketDescriptor adopts fd, a socket descriptor in state st (normally
@@ -156,7 +157,7 @@ func (s *AbstractSocket) bindFailed(err error) error {
 // The buffers are cleared and the addresses read from the descriptor;
 // StateChanged is emitted if the state changes, but Connected is not, as in
 // Qt. An invalid descriptor fails with UnsupportedSocketOperationError. On
-// success the socket owns fd.
+// success the socket owns fd; on failure fd stays the caller's, open.
 func (s *AbstractSocket) SetSocketDescriptor(fd int, st State) error {
 	e, err := engine.AdoptNativeEngine(fd)
 	if err != nil {
@@ -167,6 +168,8 @@ func (s *AbstractSocket) SetSocketDescriptor(fd int, st State) error {
 	s.releaseTransport()
 	s.resetBuffers()
 	if err := s.attach(e); err != nil {
+		// The descriptor goes back to the caller; only the engine's hold
+		// on it is dropped, which does not close it.
 		s.setError(SocketResourceError, "", err)
 		return wrapErr("setSocketDescriptor", err)
 	}

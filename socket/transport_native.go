@@ -34,16 +34,20 @@ func (s *AbstractSocket) initTransport(host netip.Addr) error {
 	if err != nil {
 		return err
 	}
-	return s.attach(e)
+	if err := s.attach(e); err != nil {
+		e.Close()
+		return err
+	}
+	return nil
 }
 
 // attach makes t the socket's transport, registers it with the loop and
-// applies the options set before it existed.
+// applies the options set before it existed. On failure t is left to the
+// caller.
 func (s *AbstractSocket) attach(t Transport) error {
 	if s.loop != nil {
 		n, err := s.loop.NewNotifier(t.FD(), (*handler)(s))
 		if err != nil {
-			t.Close()
 			return err
 		}
 		s.notifier = n

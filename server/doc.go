@@ -1,0 +1,57 @@
+// Package server provides qsock's servers: TCPServer, Qt's QTcpServer.
+//
+// A TCPServer listens, accepts on its loop, and queues each connection as
+// a connected *tcp.Socket for NextPendingConnection, emitting
+// PendingConnectionAvailable and then NewConnection per connection, as Qt
+// does:
+//
+//	srv := server.NewTCPServer(loop)
+//	srv.NewConnection.Connect(func() {
+//		c := srv.NextPendingConnection()
+//		c.ReadyRead.Connect(func() { c.Write(c.ReadAll()) })
+//	})
+//	if err := srv.Listen(socket.Any, 8080); err != nil { ... }
+//	loop.Run()
+//
+// With a nil loop the server is used in blocking style, like a QTcpServer
+// in a thread without an event loop: WaitForNewConnection polls the
+// listening descriptor, accepts, and emits the signals on the calling
+// goroutine; the sockets it queues are blocking-style sockets too.
+//
+// # Serving on several loops
+//
+// One loop is one goroutine, so a server on one loop uses one core. For
+// more, give the server an engine.LoopGroup (SetLoopGroup): it still
+// accepts on its own loop, but creates each socket on the group's next
+// loop, where that socket's signals then fire. The natural Go way to use
+// that is a handler (SetHandler): it runs on the socket's own loop as soon
+// as the socket exists, before any of its signals can fire, so it connects
+// its slots without a race and the socket never touches the server's
+// goroutine:
+//
+//	group, _ := engine.NewLoopGroup(runtime.NumCPU())
+//	srv.SetLoopGroup(group)
+//	srv.SetHandler(func(c *tcp.Socket) { // on c.Loop()
+//		c.ReadyRead.Connect(func() { c.Write(c.ReadAll()) })
+//	})
+//
+// Without a handler the sockets are queued on the server's loop as usual,
+// and NewConnection fires once the socket is queued. NextPendingConnection
+// then returns a socket that belongs to another loop: call its methods only
+// through c.Loop().Post or c.Loop().Invoke. Bytes that arrive before its
+// slots are connected wait in its buffer (check BytesAvailable after
+// connecting ReadyRead); that race is what SetHandler avoids.
+//
+// Qt's virtual incomingConnection(qintptr) is SetIncomingConnection, for
+// a server that does its own thing with each accepted descriptor.
+//
+// # Out of descriptors
+//
+// When accept fails with EMFILE or ENFILE (or ENOBUFS, ENOMEM), the server
+// emits AcceptError(SocketResourceError) and stops accepting for 10 ms,
+// doubling to at most 1 s while the failures go on, then tries again by
+// itself. Qt pauses accepting until the application calls resumeAccepting;
+// that is not copied, since a server that never resumes stops serving for
+// good and one that resumes at once spins. NextPendingConnection and
+// ResumeAccepting do not cut a back-off short.
+package server

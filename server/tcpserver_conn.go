@@ -1,0 +1,193 @@
+package server
+
+import (
+	"sync/atomic"
+
+	"github.com/qsock/qsock/engine"
+	"github.com/qsock/qsock/internal/accept"
+	"github.com/qsock/qsock/socket"
+	"github.com/qsock/qsock/tcp"
+	"golang.org/x/sys/unix"
+)
+
+// NextPendingConnection returns the oldest queued connection, or nil when
+// none is queued (QTcpServer::nextPendingConnection). The socket is
+// already connected; Connected is not emitted for it, as in Qt. Taking one
+// below the pending limit resumes accepting.
+//
+// With a LoopGroup the socket belongs to its own loop (c.Loop()), not the
+// server's: call its methods through c.Loop().Post or Invoke.
+func (s *TCPServer) NextPendingConnection() *tcp.Socket {
+	c, _ := s.l.Take()
+	return c
+}
+
+// HasPendingConnections reports whether a connection is queued
+// (QTcpServer::hasPendingConnections).
+func (s *TCPServer) HasPendingConnections() bool { return s.l.Has() }
+
+// AddPendingConnection queues c for NextPendingConnection and emits
+// PendingConnectionAvailable (QTcpServer::addPendingConnection, as in Qt
+// 6). Functions given to SetIncomingConnection call it for the sockets
+// they make.
+func (s *TCPServer) AddPendingConnection(c *tcp.Socket) {
+	s.l.Add(c)
+	s.PendingConnectionAvailable.Emit()
+}
+
+// SetIncomingConnection replaces what the server does with each accepted
+// descriptor: Qt's virtual incomingConnection(qintptr), which subclasses
+// override to hand the descriptor to a worker thread or to make their own
+// socket type. fn owns fd: it adopts it (tcp.Socket.SetSocketDescriptor),
+// queues a socket with AddPendingConnection, or closes it. NewConnection
+// is emitted after fn returns. nil restores the default, which makes a
+// tcp.Socket on the right loop (see SetLoopGroup), adopts fd and queues
+// the socket, or passes it to the handler (SetHandler).
+func (s *TCPServer) SetIncomingConnection(fn func(fd int)) { s.incoming = fn }
+
+// SetLoopGroup makes the default incomingConnection create each socket on
+// g.Next() instead of the server's loop, to serve on several cores; nil
+// goes back to the server's loop. The server still accepts on its own
+// loop. See the package documentation for what that means for
+// NextPendingConnection, and SetHandler for the race-free way.
+func (s *TCPServer) SetLoopGroup(g *engine.LoopGroup) { s.group = g }
+
+// SetHandler makes the default incomingConnection pass each socket to fn
+// instead of queuing it. fn runs on the socket's loop (the server's, or
+// the group's next one with SetLoopGroup) right after the socket adopted
+// its descriptor, before any of its signals can fire; with a nil loop it
+// runs inside WaitForNewConnection. NewConnection is still emitted per
+// accept, on the server's loop, and nothing is ever pending. nil goes back
+// to queuing. Beyond Qt: it is what a Go server usually wants.
+func (s *TCPServer) SetHandler(fn func(c *tcp.Socket)) { s.handler = fn }
+
+// incomingConnection is the accept hook: the user's replacement or Qt's
+// default.
+func (s *TCPServer) incomingConnection(fd int) {
+	if s.incoming != nil {
+		s.incoming(fd)
+		return
+	}
+	target := s.loop
+	if s.group != nil {
+		target = s.group.Next()
+	}
+	if target == s.loop {
+		c, ok := adopt(target, fd)
+		if !ok {
+			return
+		}
+		if s.handler != nil {
+			s.handler(c)
+		} else {
+			s.AddPendingConnection(c)
+		}
+		return
+	}
+	if h := s.handler; h != nil {
+		// Nothing comes back to the server: the handler owns the socket.
+		if !target.TryPost(func() {
+			if c, ok := adopt(target, fd); ok {
+				h(c)
+			}
+		}) {
+			unix.Close(fd) // the worker loop is gone
+		}
+		return
+	}
+	s.handOff(target, fd)
+}
+
+// handOff makes the socket for fd on target, whose goroutine must create
+// it (its notifier belongs to that loop), and queues it on the server's
+// loop. Until then the connection counts toward the pending limit.
+func (s *TCPServer) handOff(target *engine.Loop, fd int) {
+	s.deferNew = true
+	t := s.l.Hold()
+	if s.loop == nil {
+		// A blocking-style server has no loop to post back to: wait.
+		// Whoever claims fd first owns it: the function on target, or this
+		// goroutine when Invoke gave up because target was closed.
+		type made struct {
+			c  *tcp.Socket
+			ok bool
+		}
+		var claimed atomic.Bool
+		done := make(chan made, 1)
+		target.Invoke(func() {
+			if claimed.CompareAndSwap(false, true) {
+				c, ok := adopt(target, fd)
+				done <- made{c, ok}
+			}
+		})
+		select {
+		case m := <-done:
+			s.queueHandedOff(t, m.c, m.ok)
+		default:
+			if claimed.CompareAndSwap(false, true) {
+				unix.Close(fd)
+			}
+			s.l.Release(t)
+		}
+		return
+	}
+	home := s.loop
+	if !target.TryPost(func() {
+		c, ok := adopt(target, fd)
+		if !home.TryPost(func() { s.queueHandedOff(t, c, ok) }) && ok {
+			c.Abort() // the server's loop is gone
+		}
+	}) {
+		unix.Close(fd) // the worker loop is gone
+		s.l.Release(t)
+	}
+}
+
+// queueHandedOff runs on the server's goroutine once a handed-off socket
+// exists (ok) or failed to.
+func (s *TCPServer) queueHandedOff(t accept.Ticket, c *tcp.Socket, ok bool) {
+	live := s.l.Release(t)
+	switch {
+	case !ok:
+	case !live:
+		// Closed meanwhile: Qt's close deletes the pending ones.
+		c.Loop().Post(c.Abort)
+	default:
+		s.AddPendingConnection(c)
+		s.NewConnection.Emit()
+	}
+}
+
+// adopt makes a connected socket of fd on loop. On failure the descriptor
+// is not closed here: SetSocketDescriptor either left it open because it
+// is no socket (impossible for an accepted one) or closed it already
+// because loop is closed.
+func adopt(loop *engine.Loop, fd int) (*tcp.Socket, bool) {
+	c := tcp.NewSocket(loop)
+	if err := c.SetSocketDescriptor(fd, socket.ConnectedState); err != nil {
+		return nil, false
+	}
+	return c, true
+}
+
+// accepted emits NewConnection after the incomingConnection hook returned, unless
+// the socket is still being made on another loop.
+func (s *TCPServer) accepted() {
+	if s.deferNew {
+		s.deferNew = false
+		return
+	}
+	s.NewConnection.Emit()
+}
+
+// drop aborts a queued socket nobody took when the server closes. On
+// Loop.Close the sockets of that loop are released by the loop itself.
+func (s *TCPServer) drop(c *tcp.Socket, loopClosing bool) {
+	switch cl := c.Loop(); {
+	case cl == s.loop && loopClosing:
+	case cl == s.loop || cl == nil || cl.InLoop():
+		c.Abort()
+	default:
+		cl.Post(c.Abort)
+	}
+}
