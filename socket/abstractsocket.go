@@ -40,7 +40,9 @@ type AbstractSocket struct {
 	// emitted again while one of its slots runs.
 	ReadyRead Signal
 	// BytesWritten is emitted with the number of bytes the kernel took,
-	// after a flush on the loop; never from inside Write.
+	// after a flush on the loop; never from inside a stream socket's
+	// Write. Unbuffered datagram sockets emit it from inside each write,
+	// as QUdpSocket does.
 	BytesWritten Signal1[int64]
 	// AboutToClose is emitted at the start of Close and Abort.
 	AboutToClose Signal
@@ -255,6 +257,12 @@ func (s *AbstractSocket) setError(code SocketError, msg string, cause error) {
 	}
 	s.err, s.errString = code, msg
 	s.lastErr = &Error{Code: code, Err: cause}
+}
+
+// SetErrorAndEmit records an error with its cause and emits
+// ErrorOccurred (Qt's private setErrorAndEmit, for socket classes).
+func (s *AbstractSocket) SetErrorAndEmit(code SocketError, msg string, cause error) {
+	s.setErrorAndEmit(code, msg, cause)
 }
 
 func (s *AbstractSocket) setErrorAndEmit(code SocketError, msg string, cause error) {

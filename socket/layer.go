@@ -1,5 +1,7 @@
 package socket
 
+import "time"
+
 // Layer transforms the byte stream between the transport and the
 // socket's buffers, both ways: how QSslSocket sits on QTcpSocket. A TLS
 // layer turns records into plaintext on the way in and plaintext into
@@ -24,6 +26,9 @@ type Layer interface {
 	// Shutdown sends the layer's goodbye (a TLS close_notify) before a
 	// graceful close; errors are not reported, the socket closes anyway.
 	Shutdown(t Transport)
+	// Release tells the layer the transport is gone (closed, aborted,
+	// failed, or its loop closed), so it can stop any work of its own.
+	Release()
 }
 
 // PlaintextSink receives the plaintext a layer decoded.
@@ -55,3 +60,30 @@ func (s *AbstractSocket) EmitReadyRead() {
 		s.emitReadyRead()
 	}
 }
+
+// DriveTransport waits up to timeout for the transport to become readable
+// (or writable, when bytes are pending) and runs the socket's read and
+// write handling, as a loop turn would: for socket classes whose layer
+// must make progress inside their own blocking waits (sslsock's
+// WaitForEncrypted). It reports whether the transport was ready.
+func (s *AbstractSocket) DriveTransport(timeout time.Duration) bool {
+	if s.tr == nil {
+		return false
+	}
+	pending := s.wbuf.Len() > 0 || (s.notifier != nil && s.notifier.WriteEnabled())
+	rd, wr, err := s.tr.Wait(s.readWanted(), pending, timeout)
+	if err != nil {
+		return false
+	}
+	if wr {
+		s.canWrite()
+	}
+	if rd && s.tr != nil && s.readWanted() {
+		s.canRead()
+	}
+	return rd || wr
+}
+
+// Plaintext returns where a layer puts the plaintext it decoded outside
+// ReadTransport (after its handshake, from bytes that came with it).
+func (s *AbstractSocket) Plaintext() PlaintextSink { return (*plainSink)(s) }

@@ -1,6 +1,7 @@
 package socket
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 
@@ -112,6 +113,11 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 		sotype = unix.SOCK_DGRAM
 	}
 	e, err := engine.NewNativeEngine(domain, sotype)
+	if err != nil && addr == Any && errors.Is(err, unix.EAFNOSUPPORT) {
+		// A host without IPv6: Any falls back to IPv4, as in Qt.
+		domain = unix.AF_INET
+		e, err = engine.NewNativeEngine(domain, sotype)
+	}
 	if err != nil {
 		return s.bindFailed(err)
 	}
@@ -128,8 +134,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 	}
 	e.SetOption(engine.ReuseAddressOption, reuse)
 	if s.kind.Type == UDPSocket {
-		// Qt enables broadcast on every UDP socket.
-		e.SetOption(engine.BroadcastOption, 1)
+		datagramOptions(e)
 	}
 	if err := e.Bind(netip.AddrPortFrom(addr, port)); err != nil {
 		return s.bindFailed(err)
@@ -182,4 +187,13 @@ func (s *AbstractSocket) SetSocketDescriptor(fd int, st State) error {
 	}
 	s.setNotify(s.readWanted(), false)
 	return nil
+}
+
+// datagramOptions is what Qt's native engine turns on for every UDP
+// socket: broadcast, and the per-datagram destination address, interface
+// and hop limit that ReceiveDatagram reports.
+func datagramOptions(e *engine.NativeEngine) {
+	e.SetOption(engine.BroadcastOption, 1)
+	e.SetOption(engine.ReceivePacketInfoOption, 1)
+	e.SetOption(engine.ReceiveHopLimitOption, 1)
 }

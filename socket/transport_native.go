@@ -34,6 +34,9 @@ func (s *AbstractSocket) initTransport(host netip.Addr) error {
 	if err != nil {
 		return err
 	}
+	if sotype == unix.SOCK_DGRAM {
+		datagramOptions(e)
+	}
 	if err := s.attach(e); err != nil {
 		e.Close()
 		return err
@@ -79,6 +82,10 @@ func (s *AbstractSocket) releaseTransport() {
 		s.tr = nil
 	}
 	s.readPaused = false
+	s.datagramUnread = false
+	if s.layer != nil {
+		s.layer.Release()
+	}
 }
 
 // setNotify sets which readiness the loop watches for.
@@ -100,6 +107,9 @@ func (s *AbstractSocket) setNotify(read, write bool) {
 // connected (not closing: Qt stops reading in disconnectFromHost) and the
 // read buffer has room.
 func (s *AbstractSocket) readWanted() bool {
+	if s.state == ClosingState && s.layer != nil && !s.layer.Ready() {
+		return true // a layer's handshake must finish before the close
+	}
 	if s.state != ConnectedState && s.state != BoundState {
 		return false
 	}
@@ -120,6 +130,9 @@ func (s *AbstractSocket) loopClosed() {
 	if s.tr != nil {
 		s.tr.Close()
 		s.tr = nil
+	}
+	if s.layer != nil {
+		s.layer.Release()
 	}
 	s.wbuf.Reset()
 	s.state = UnconnectedState

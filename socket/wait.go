@@ -210,6 +210,9 @@ func (s *AbstractSocket) waitForReadyRead(l waitLimit) bool {
 	if (s.state == HostLookupState || s.state == ConnectingState) && !s.waitForConnected(l) {
 		return false
 	}
+	if s.kind.Type == UDPSocket && s.datagramUnread {
+		return true // Qt: a datagram is pending, no second readyRead
+	}
 	for s.tr != nil {
 		rd, wr, ok := s.waitStep(s.readWanted(), s.wbuf.Len() > 0, l)
 		if !ok {

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMain(m *testing.M) {
+	if args, ok := os.LookupEnv("QSOCK_EXAMPLE_MAIN"); ok {
+		os.Args = append([]string{"multicastreceiver"}, strings.Fields(args)...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func ip(args ...string) error {
+	out, err := exec.Command("ip", args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+// netnsPair makes namespaces A (v0, 10.77.0.1) and B (v1, 10.77.0.2)
+// joined by a veth pair, or skips saying why.
+func netnsPair(t *testing.T) (a, b string) {
+	if os.Geteuid() != 0 {
+		t.Skip("multicast end to end needs root to create network namespaces (CI runs it as root)")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("multicast end to end needs ip(8): apt-get install iproute2")
+	}
+	id := fmt.Sprintf("qsmc%d", os.Getpid())
+	a, b = id+"a", id+"b"
+	for _, ns := range []string{a, b} {
+		if err := ip("netns", "add", ns); err != nil {
+			t.Skipf("cannot create a network namespace: %v", err)
+		}
+		t.Cleanup(func() { ip("netns", "del", ns) })
+		exec.Command("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0").Run()
+	}
+	for _, s := range [][]string{
+		{"-n", a, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", b},
+		{"-n", a, "addr", "add", "10.77.0.1/24", "dev", "v0"},
+		{"-n", b, "addr", "add", "10.77.0.2/24", "dev", "v1"},
+		{"-n", a, "link", "set", "v0", "up"},
+		{"-n", b, "link", "set", "v1", "up"},
+		{"-n", a, "route", "add", "default", "dev", "v0"},
+		{"-n", b, "route", "add", "default", "dev", "v1"},
+	} {
+		if err := ip(s...); err != nil {
+			t.Skipf("cannot set up veth between namespaces: %v", err)
+		}
+	}
+	return a, b
+}
+
+// This module's multicastsender in one namespace, this receiver in the
+// other: both groups arrive, IPv4 through readDatagram and IPv6 through
+// receiveDatagram with its sender, in Qt's label texts.
+func TestMulticastEndToEnd(t *testing.T) {
+	a, b := netnsPair(t)
+	sender := filepath.Join(t.TempDir(), "multicastsender")
+	if out, err := exec.Command("go", "build", "-o", sender, "../multicastsender").CombinedOutput(); err != nil {
+		t.Fatalf("building multicastsender: %v\n%s", err, out)
+	}
+	recv := exec.Command("ip", "netns", "exec", b, os.Args[0])
+	recv.Env = append(os.Environ(), "QSOCK_EXAMPLE_MAIN=-n 4 -iface v1")
+	stdout, _ := recv.StdoutPipe()
+	recv.Stderr = os.Stderr
+	if err := recv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer recv.Process.Kill()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() || lines.Text() != "Listening for multicast messages on both IPv4 and IPv6" {
+		t.Fatalf("first line %q", lines.Text())
+	}
+	out, err := exec.Command("ip", "netns", "exec", a, sender, "-n", "2", "-interval", "20ms", "-iface", "v0").CombinedOutput()
+	if err != nil {
+		t.Fatalf("multicastsender: %v\n%s", err, out)
+	}
+	var got []string
+	for lines.Scan() {
+		got = append(got, lines.Text())
+	}
+	done := make(chan error, 1)
+	go func() { done <- recv.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("receiver: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("receiver still running after -n datagrams")
+	}
+	var v4, v6 int
+	for _, l := range got {
+		switch {
+		case strings.HasPrefix(l, `Received IPv4 datagram: "Multicast message `) && strings.Contains(l, `" from 10.77.0.1:`):
+			v4++
+		case strings.HasPrefix(l, "Received IPv6 datagram from [fe80::") && strings.Contains(l, `]:`) && strings.Contains(l, `: "Multicast message `):
+			v6++
+		default:
+			t.Errorf("unexpected line %q", l)
+		}
+	}
+	if v4 != 2 || v6 != 2 {
+		t.Fatalf("got %d IPv4 and %d IPv6 lines, want 2 each:\n%s", v4, v6, strings.Join(got, "\n"))
+	}
+}
+
+func TestUsage(t *testing.T) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "QSOCK_EXAMPLE_MAIN=-h")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "usage: multicastreceiver") {
+		t.Fatalf("-h: %v\n%s", err, out)
+	}
+	cmd = exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "QSOCK_EXAMPLE_MAIN=-group4 10.0.0.1")
+	if err := cmd.Run(); cmd.ProcessState.ExitCode() != 2 {
+		t.Fatalf("-group4 unicast: %v, want exit status 2", err)
+	}
+}

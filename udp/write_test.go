@@ -1,0 +1,182 @@
+package udp_test
+
+import (
+	"errors"
+	"net/netip"
+	"testing"
+
+	"github.com/qsock/qsock/socket"
+	"github.com/qsock/qsock/udp"
+)
+
+// writeDatagram on an unbound socket binds it first (Any, port 0):
+// stateChanged(Bound) comes before bytesWritten and the state stays Bound.
+func TestWriteDatagramAutoBind(t *testing.T) {
+	l := newLoop(t)
+	r := peer(t, "udp4", "127.0.0.1:0")
+	var s *udp.Socket
+	var ev *events
+	l.Invoke(func() {
+		s = udp.NewSocket(l)
+		ev = record(s)
+		n, err := s.WriteDatagram([]byte("hello"), socket.LocalHost, portOf(r))
+		if n != 5 || err != nil {
+			t.Errorf("WriteDatagram = %d, %v", n, err)
+		}
+		// Everything happened before WriteDatagram returned.
+		ev.check(t, "auto-bind", "state:BoundState", "bytesWritten:5")
+		if s.State() != socket.BoundState || s.LocalAddress() != socket.Any || s.LocalPort() == 0 {
+			t.Errorf("after auto-bind: %v %v:%d", s.State(), s.LocalAddress(), s.LocalPort())
+		}
+	})
+	defer l.Invoke(s.Close)
+	data, from := recvFrom(t, r)
+	if string(data) != "hello" || from.Port() != s.LocalPort() {
+		t.Fatalf("peer got %q from %v, want hello from port %d", data, from, s.LocalPort())
+	}
+	// The auto-bound socket receives the reply.
+	sendTo(t, r, socket.LocalHost, s.LocalPort(), "reply")
+	until(t, l, "reply", func() bool { return s.HasPendingDatagrams() })
+	l.Invoke(func() {
+		ev.reset()
+		n, err := s.WriteDatagram([]byte("again"), socket.LocalHost, portOf(r))
+		if n != 5 || err != nil {
+			t.Errorf("second WriteDatagram = %d, %v", n, err)
+		}
+		ev.check(t, "second write", "bytesWritten:5")
+	})
+}
+
+// BytesWritten comes once per datagram, with its size, before the call
+// returns; also for an empty datagram.
+func TestBytesWrittenPerDatagram(t *testing.T) {
+	r := peer(t, "udp6", "[::1]:0")
+	s := bound(t, socket.LocalHostIPv6)
+	ev := record(s)
+	for _, p := range []string{"a", "", "bcd"} {
+		if _, err := s.WriteDatagram([]byte(p), socket.LocalHostIPv6, portOf(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev.check(t, "three datagrams", "bytesWritten:1", "bytesWritten:0", "bytesWritten:3")
+	for _, want := range []string{"a", "", "bcd"} {
+		if got, _ := recvFrom(t, r); string(got) != want {
+			t.Fatalf("peer got %q, want %q", got, want)
+		}
+	}
+}
+
+// More than 65,507 bytes over IPv4: DatagramTooLargeError, emitted once
+// and returned, no bytesWritten; 65,507 bytes go.
+func TestDatagramTooLarge(t *testing.T) {
+	r := peer(t, "udp4", "127.0.0.1:0")
+	r.SetReadBuffer(1 << 20)
+	s := bound(t, socket.AnyIPv4)
+	s.SetSocketOption(socket.SendBufferSizeSocketOption, 1<<20)
+	ev := record(s)
+	n, err := s.WriteDatagram(make([]byte, 65508), socket.LocalHost, portOf(r))
+	if n != 0 || !errors.Is(err, socket.DatagramTooLargeError) {
+		t.Fatalf("WriteDatagram(65508) = %d, %v; want DatagramTooLargeError", n, err)
+	}
+	ev.check(t, "too large", "error:DatagramTooLargeError")
+	if s.Error() != socket.DatagramTooLargeError || s.State() != socket.BoundState {
+		t.Fatalf("error %v state %v", s.Error(), s.State())
+	}
+	ev.reset()
+	n, err = s.WriteDatagram(make([]byte, 65507), socket.LocalHost, portOf(r))
+	if n != 65507 || err != nil {
+		t.Fatalf("WriteDatagram(65507) = %d, %v", n, err)
+	}
+	ev.check(t, "largest", "bytesWritten:65507")
+	if got, _ := recvFrom(t, r); len(got) != 65507 {
+		t.Fatalf("peer got %d bytes", len(got))
+	}
+	// The same through SendDatagram, on an auto-bound socket.
+	a := udp.NewSocket(nil)
+	defer a.Close()
+	ev = record(a)
+	_, err = a.SendDatagram(udp.NewDatagram(make([]byte, 70000), socket.LocalHost, portOf(r)))
+	if !errors.Is(err, socket.DatagramTooLargeError) {
+		t.Fatalf("SendDatagram(70000) = %v", err)
+	}
+	ev.check(t, "too large after auto-bind", "state:BoundState", "error:DatagramTooLargeError")
+}
+
+// An invalid destination is refused before anything is bound.
+func TestWriteDatagramNoDestination(t *testing.T) {
+	s := udp.NewSocket(nil)
+	defer s.Close()
+	ev := record(s)
+	if _, err := s.WriteDatagram([]byte("x"), netip.Addr{}, 1); err == nil {
+		t.Fatal("WriteDatagram to the zero Addr succeeded")
+	}
+	if _, err := s.SendDatagram(udp.Datagram{Data: []byte("x")}); err == nil {
+		t.Fatal("SendDatagram without destination on an unconnected socket succeeded")
+	}
+	if s.State() != socket.UnconnectedState {
+		t.Fatalf("state %v", s.State())
+	}
+	ev.check(t, "no destination", "error:SocketAddressNotAvailableError", "error:SocketAddressNotAvailableError")
+}
+
+// sendDatagram honours the hop limit, the source address and the
+// interface, which the receiver sees in its metadata.
+func TestSendDatagramMetadata(t *testing.T) {
+	lo := loopbackIndex(t)
+	for _, tc := range []struct {
+		name      string
+		bind, dst netip.Addr
+	}{
+		{"IPv4", socket.AnyIPv4, netip.MustParseAddr("127.0.0.2")},
+		{"DualStackToIPv4", socket.Any, netip.MustParseAddr("127.0.0.2")},
+		{"IPv6", socket.AnyIPv6, socket.LocalHostIPv6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := bound(t, tc.bind)
+			s := bound(t, tc.bind)
+			src := socket.LocalHost
+			if tc.dst.Is6() {
+				src = socket.LocalHostIPv6
+			}
+			d := udp.NewDatagram([]byte("hop"), tc.dst, r.LocalPort())
+			d.HopLimit = 7
+			d.InterfaceIndex = lo
+			d.Sender = netip.AddrPortFrom(src, 0)
+			if n, err := s.SendDatagram(d); n != 3 || err != nil {
+				t.Fatalf("SendDatagram = %d, %v", n, err)
+			}
+			waitPending(t, r)
+			got, err := r.ReceiveDatagram(-1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.HopLimit != 7 || got.Sender.Addr().Unmap() != src || got.Sender.Port() != s.LocalPort() ||
+				got.Destination.Addr().Unmap() != tc.dst || got.InterfaceIndex != lo {
+				t.Fatalf("received %+v; want hop limit 7 from %v:%d to %v on %d", got, src, s.LocalPort(), tc.dst, lo)
+			}
+			// makeReply goes back to the sender, from the address the
+			// request reached.
+			reply := got.MakeReply([]byte("back"))
+			if _, err := r.SendDatagram(reply); err != nil {
+				t.Fatal(err)
+			}
+			waitPending(t, s)
+			back, err := s.ReceiveDatagram(-1)
+			if err != nil || string(back.Data) != "back" || back.Sender.Addr().Unmap() != tc.dst {
+				t.Fatalf("reply %+v, %v; want back from %v", back, err, tc.dst)
+			}
+		})
+	}
+}
+
+// A datagram without its own hop limit leaves with the system's default.
+func TestDefaultHopLimit(t *testing.T) {
+	r := bound(t, socket.LocalHost)
+	s := bound(t, socket.LocalHost)
+	s.WriteDatagram([]byte("x"), socket.LocalHost, r.LocalPort())
+	waitPending(t, r)
+	d, _ := r.ReceiveDatagram(-1)
+	if d.HopLimit != 64 {
+		t.Fatalf("default TTL %d, want 64", d.HopLimit)
+	}
+}
