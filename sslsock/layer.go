@@ -1,0 +1,204 @@
+package sslsock
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"sync"
+
+	"github.com/qsock/qsock/engine"
+	"github.com/qsock/qsock/socket"
+)
+
+// tlsLayer is the socket.Layer of a Socket: a crypto/tls Conn over a
+// bufConn. The handshake runs on a goroutine of its own (crypto/tls cannot
+// suspend a handshake half-way), blocked on bufConn until the loop feeds
+// it; everything it wants done on the socket — send ciphertext, report
+// verification problems, finish — is queued and run on the socket's
+// goroutine. After the handshake, records are processed on the loop with
+// non-blocking reads. One goroutine per handshake in flight, gone when
+// the handshake ends.
+type tlsLayer struct {
+	s      *Socket
+	bc     *bufConn
+	conn   *tls.Conn
+	ctx    context.Context
+	cancel context.CancelFunc
+	ready  bool
+	done   bool // the handshake goroutine finished (or was abandoned)
+
+	mu    sync.Mutex
+	queue []func()
+
+	scratch [16 << 10]byte
+	iov     [1][]byte
+}
+
+// post queues fn for the socket's goroutine: the loop runs it at its next
+// turn, a blocking wait when it drains the queue.
+func (l *tlsLayer) post(fn func()) {
+	l.mu.Lock()
+	l.queue = append(l.queue, fn)
+	l.mu.Unlock()
+	if loop := l.s.Loop(); loop != nil {
+		loop.Post(l.drain)
+	}
+}
+
+// drain runs what the handshake goroutine queued.
+func (l *tlsLayer) drain() {
+	for {
+		l.mu.Lock()
+		q := l.queue
+		l.queue = nil
+		l.mu.Unlock()
+		if len(q) == 0 {
+			return
+		}
+		for _, fn := range q {
+			fn()
+		}
+	}
+}
+
+func (l *tlsLayer) start(server bool, cfg *tls.Config) {
+	l.bc = newBufConn()
+	l.bc.onWrite = l.wantFlush
+	if server {
+		l.conn = tls.Server(l.bc, cfg)
+	} else {
+		l.conn = tls.Client(l.bc, cfg)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l.ctx, l.cancel = ctx, cancel
+	conn := l.conn
+	go func() {
+		err := conn.HandshakeContext(ctx)
+		l.post(func() { l.finished(err) })
+	}()
+}
+
+// wantFlush asks the socket to send ciphertext that the handshake
+// goroutine produced.
+func (l *tlsLayer) wantFlush() {
+	l.post(func() {
+		if _, out := l.bc.pending(); out > 0 {
+			l.s.Flush()
+		}
+	})
+}
+
+func (l *tlsLayer) finished(err error) {
+	if l.done {
+		return
+	}
+	l.done = true
+	l.cancel()
+	l.s.handshakeFinished(err)
+}
+
+// Ready reports whether the handshake is done.
+func (l *tlsLayer) Ready() bool { return l.ready }
+
+// ReadTransport reads ciphertext. While the handshake runs it only feeds
+// the handshake goroutine; afterwards it decrypts on the spot.
+func (l *tlsLayer) ReadTransport(t socket.Transport, plain socket.PlaintextSink) error {
+	n, err := t.Read(l.scratch[:])
+	if n > 0 {
+		l.bc.feed(l.scratch[:n])
+	}
+	var end error
+	switch {
+	case err == nil, errors.Is(err, engine.ErrWouldBlock):
+	default:
+		end = err
+		l.bc.endInput(err)
+	}
+	if !l.ready {
+		if end != nil && l.done {
+			return end
+		}
+		// The handshake goroutine hears of the end through bufConn
+		// and fails the handshake itself.
+		return nil
+	}
+	return l.decrypt(plain, end)
+}
+
+// decrypt moves every complete record's plaintext into the socket.
+func (l *tlsLayer) decrypt(plain socket.PlaintextSink, end error) error {
+	for {
+		n, err := l.conn.Read(l.scratch[:])
+		if n > 0 {
+			plain.WritePlaintext(l.scratch[:n])
+		}
+		if err == nil {
+			continue
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return end // no complete record buffered: wait for more
+		}
+		if err == io.EOF && end == nil {
+			return io.EOF // close_notify
+		}
+		if end != nil {
+			return end
+		}
+		return err
+	}
+}
+
+// WriteTransport encrypts plaintext (once the handshake is done) and sends
+// ciphertext, keeping what the kernel did not take.
+func (l *tlsLayer) WriteTransport(t socket.Transport, bufs [][]byte) (taken int, pending bool, err error) {
+	if l.ready {
+		for _, b := range bufs {
+			if _, err := l.conn.Write(b); err != nil {
+				return taken, true, err
+			}
+			taken += len(b)
+		}
+	}
+	out := l.bc.takeOut()
+	if len(out) == 0 {
+		return taken, false, nil
+	}
+	l.iov[0] = out
+	n, werr := t.Writev(l.iov[:])
+	l.iov[0] = nil
+	if n > 0 {
+		l.s.EncryptedBytesWritten.Emit(int64(n))
+	}
+	l.bc.unshift(out[n:])
+	if werr != nil && !errors.Is(werr, engine.ErrWouldBlock) {
+		return taken, true, werr
+	}
+	return taken, n < len(out), nil
+}
+
+// Shutdown sends close_notify after everything queued.
+func (l *tlsLayer) Shutdown(t socket.Transport) {
+	if !l.ready {
+		return
+	}
+	l.conn.CloseWrite()
+	if out := l.bc.takeOut(); len(out) > 0 {
+		l.iov[0] = out
+		t.Writev(l.iov[:])
+		l.iov[0] = nil
+	}
+}
+
+// Release stops the handshake goroutine when the transport goes away.
+func (l *tlsLayer) Release() {
+	if l.cancel != nil {
+		l.cancel()
+	}
+	if l.bc != nil {
+		l.bc.Close()
+	}
+	l.done = true
+}
