@@ -165,3 +165,25 @@ func TestBlockingSocketsOnManyGoroutines(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A WaitFor* inside a callback blocks the loop for its duration and still
+// works, as in Qt; its time-out reports SocketTimeoutError and keeps the
+// connection.
+func TestWaitInsideCallbackOnRunningLoop(t *testing.T) {
+	s, _, peer, on := connected(t)
+	var timedOut, gotData bool
+	var state socket.State
+	on(func() {
+		start := time.Now()
+		timedOut = !s.WaitForReadyRead(30*time.Millisecond) && time.Since(start) >= 25*time.Millisecond
+		state = s.State()
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			peer.Write([]byte("late"))
+		}()
+		gotData = s.WaitForReadyRead(5*time.Second) && string(s.ReadAll()) == "late"
+	})
+	if !timedOut || state != socket.ConnectedState || !gotData {
+		t.Fatalf("timed out %v (state %v), then data %v", timedOut, state, gotData)
+	}
+}
