@@ -34,7 +34,8 @@ type Loop struct {
 	regs []registration
 	free []uint32
 
-	mu          sync.Mutex // guards posted, closed
+	mu          sync.Mutex   // guards posted, closed
+	nposted     atomic.Int32 // len(posted), readable without the lock
 	posted      []func()
 	spare       []func()
 	closed      bool
@@ -135,10 +136,7 @@ func (l *Loop) ProcessEvents(timeout time.Duration) error {
 // queued, until the next timer otherwise.
 func (l *Loop) timeout() time.Duration {
 	l.polling.Store(true)
-	l.mu.Lock()
-	busy := len(l.posted) > 0
-	l.mu.Unlock()
-	if busy || l.quit.Load() || len(l.turnEnd) > 0 {
+	if l.nposted.Load() > 0 || l.quit.Load() || len(l.turnEnd) > 0 {
 		return 0
 	}
 	return l.timers.untilNext()
@@ -190,9 +188,13 @@ func (l *Loop) dispatch(evs []pollEvent) {
 }
 
 func (l *Loop) runPosted() {
+	if l.nposted.Load() == 0 {
+		return
+	}
 	l.mu.Lock()
 	fns := l.posted
 	l.posted, l.spare = l.spare[:0], nil
+	l.nposted.Store(0)
 	l.mu.Unlock()
 	for i, fn := range fns {
 		fns[i] = nil
@@ -227,6 +229,7 @@ func (l *Loop) TryPost(fn func()) bool {
 		return false
 	}
 	l.posted = append(l.posted, fn)
+	l.nposted.Add(1)
 	l.mu.Unlock()
 	l.wakeup()
 	return true
@@ -249,6 +252,7 @@ func (l *Loop) Invoke(fn func()) {
 		return
 	}
 	l.posted = append(l.posted, func() { defer close(done); fn() })
+	l.nposted.Add(1)
 	l.mu.Unlock()
 	l.wakeup()
 	select {
@@ -325,6 +329,7 @@ func (l *Loop) Close() error {
 	}
 	l.closed = true
 	l.posted = nil
+	l.nposted.Store(0)
 	done := l.done
 	close(l.closing)
 	l.mu.Unlock()
