@@ -4,11 +4,12 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"os"
 	"runtime"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/qsock/qsock/internal/sockettest"
 
 	"github.com/qsock/qsock/engine"
 	"github.com/qsock/qsock/server"
@@ -16,33 +17,14 @@ import (
 	"github.com/qsock/qsock/tcp"
 )
 
-// newLoop returns a loop that a goroutine runs until the test ends.
-func newLoop(t testing.TB) *engine.Loop {
-	t.Helper()
-	l, err := engine.NewLoop()
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); l.Run() }()
-	t.Cleanup(func() { l.Quit(); <-done; l.Close() })
-	return l
-}
+type events = sockettest.Recorder
 
-// until runs fn on the loop until it reports true or 10 s pass.
-func until(t testing.TB, l *engine.Loop, what string, fn func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		var ok bool
-		l.Invoke(func() { ok = fn() })
-		if ok {
-			return
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
+var (
+	newLoop           = sockettest.RunLoop
+	until             = sockettest.Until
+	openFDs           = sockettest.OpenFDs
+	settledGoroutines = sockettest.SettledGoroutines
+)
 
 // listen makes a server on loop listening on addr with an ephemeral port.
 func listen(t testing.TB, loop *engine.Loop, addr netip.Addr) (*server.TCPServer, uint16) {
@@ -109,16 +91,6 @@ func expectClosed(t testing.TB, conn net.Conn) {
 	if ne, ok := err.(net.Error); ok && ne.Timeout() {
 		t.Fatal("dropped connection still open: read timed out")
 	}
-}
-
-// openFDs counts this process's descriptors.
-func openFDs(t testing.TB) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("no /proc/self/fd: %v", err)
-	}
-	return len(ents)
 }
 
 // settle waits for goroutines of finished clients to go, then reports the

@@ -44,7 +44,7 @@ func TestClientSequenceSuccess(t *testing.T) {
 	l := s.Loop()
 	until(t, l, "echo", func() bool { return s.BytesAvailable() == 5 })
 	l.Invoke(func() {
-		ev.check(t, "handshake", "state:HostLookupState", "state:ConnectingState", "hostFound",
+		ev.Check(t, "handshake", "state:HostLookupState", "state:ConnectingState", "hostFound",
 			"state:ConnectedState", "modeChanged:SslClientMode", "connected", "encrypted")
 		if got := string(s.ReadAll()); got != "early" {
 			t.Errorf("echo %q", got)
@@ -72,7 +72,7 @@ func TestSelfSignedWrongNameFails(t *testing.T) {
 	s, ev := connectEncrypted(t, cfg, "127.0.0.1", port, nil)
 	until(t, s.Loop(), "handshake failure", func() bool { return s.State() == socket.UnconnectedState })
 	s.Loop().Invoke(func() {
-		ev.check(t, "self-signed, wrong name",
+		ev.Check(t, "self-signed, wrong name",
 			"state:HostLookupState", "state:ConnectingState", "hostFound", "state:ConnectedState",
 			"modeChanged:SslClientMode", "connected",
 			"peerVerifyError:SelfSignedCertificate", "peerVerifyError:HostNameMismatch",
@@ -97,9 +97,9 @@ func TestIgnoreInsideSlotContinues(t *testing.T) {
 	})
 	until(t, s.Loop(), "encrypted", func() bool { return s.IsEncrypted() })
 	s.Loop().Invoke(func() {
-		n := len(ev.log)
-		if ev.log[n-1] != "encrypted" || ev.log[n-2] != "sslErrors:HostNameMismatch,SelfSignedCertificate" {
-			t.Errorf("sequence ends %v", ev.log[n-4:])
+		n := len(ev.Log)
+		if ev.Log[n-1] != "encrypted" || ev.Log[n-2] != "sslErrors:HostNameMismatch,SelfSignedCertificate" {
+			t.Errorf("sequence ends %v", ev.Log[n-4:])
 		}
 		if len(s.SSLHandshakeErrors()) != 2 {
 			t.Errorf("ignored errors are still listed: %v", s.SSLHandshakeErrors())
@@ -169,11 +169,11 @@ func TestAbortInsideSSLErrorsSlot(t *testing.T) {
 	})
 	until(t, s.Loop(), "aborted", func() bool { return s.State() == socket.UnconnectedState })
 	s.Loop().Invoke(func() {
-		n := len(ev.log)
+		n := len(ev.Log)
 		want := []string{"aboutToClose", "state:UnconnectedState", "readChannelFinished", "disconnected"}
 		for i, w := range want {
-			if ev.log[n-len(want)+i] != w {
-				t.Fatalf("sequence %v", ev.log)
+			if ev.Log[n-len(want)+i] != w {
+				t.Fatalf("sequence %v", ev.Log)
 			}
 		}
 	})
@@ -193,7 +193,7 @@ func TestUnusableProtocolFailsAtOnce(t *testing.T) {
 		s.SetSSLConfiguration(cfg)
 		ev := record(s)
 		s.ConnectToHostEncrypted("127.0.0.1", 1)
-		ev.check(t, "unusable protocol", "error:SslInvalidUserDataError")
+		ev.Check(t, "unusable protocol", "error:SslInvalidUserDataError")
 		if s.State() != socket.UnconnectedState {
 			t.Errorf("state %v", s.State())
 		}
@@ -210,9 +210,9 @@ func TestProtocolMismatchIsHandshakeError(t *testing.T) {
 	s, ev := connectEncrypted(t, cfg, "127.0.0.1", port, nil)
 	until(t, s.Loop(), "failure", func() bool { return s.State() == socket.UnconnectedState })
 	s.Loop().Invoke(func() {
-		for _, e := range ev.log {
+		for _, e := range ev.Log {
 			if e == "sslErrors:" || len(e) > 10 && e[:10] == "sslErrors:" {
-				t.Errorf("a version mismatch must not be reported as SSLErrors: %v", ev.log)
+				t.Errorf("a version mismatch must not be reported as SSLErrors: %v", ev.Log)
 			}
 		}
 		if s.Error() != socket.SSLHandshakeFailedError {
@@ -244,8 +244,8 @@ func TestExpiredCertificate(t *testing.T) {
 	s, ev := connectEncrypted(t, clientConfig(p), "127.0.0.1", port, nil)
 	until(t, s.Loop(), "failure", func() bool { return s.State() == socket.UnconnectedState })
 	s.Loop().Invoke(func() {
-		if ev.log[6] != "peerVerifyError:CertificateExpired" || ev.log[7] != "sslErrors:CertificateExpired" {
-			t.Errorf("sequence %v", ev.log)
+		if ev.Log[6] != "peerVerifyError:CertificateExpired" || ev.Log[7] != "sslErrors:CertificateExpired" {
+			t.Errorf("sequence %v", ev.Log)
 		}
 	})
 }
@@ -377,7 +377,7 @@ func TestServerSideWithClientCertificate(t *testing.T) {
 			cerr := <-clientDone
 			l.Invoke(func() {
 				if encrypted != tc.ok {
-					t.Errorf("encrypted = %v, want %v; signals %v", encrypted, tc.ok, ev.log)
+					t.Errorf("encrypted = %v, want %v; signals %v", encrypted, tc.ok, ev.Log)
 				}
 				var codes []sslsock.ErrorCode
 				for _, e := range s.SSLHandshakeErrors() {
@@ -386,8 +386,8 @@ func TestServerSideWithClientCertificate(t *testing.T) {
 				if len(codes) != len(tc.errs) || len(codes) > 0 && codes[0] != tc.errs[0] {
 					t.Errorf("errors %v, want %v", codes, tc.errs)
 				}
-				if ev.log[0] != "modeChanged:SslServerMode" {
-					t.Errorf("server sequence %v", ev.log)
+				if ev.Log[0] != "modeChanged:SslServerMode" {
+					t.Errorf("server sequence %v", ev.Log)
 				}
 				s.Abort()
 			})

@@ -47,7 +47,7 @@ func TestBlockingStyleRoundTrip(t *testing.T) {
 	if !s.WaitForDisconnected(5 * time.Second) {
 		t.Fatal("WaitForDisconnected after the peer closed returned false")
 	}
-	ev.check(t, "blocking", "state:HostLookupState", "state:ConnectingState", "hostFound",
+	ev.Check(t, "blocking", "state:HostLookupState", "state:ConnectingState", "hostFound",
 		"state:ConnectedState", "connected", "error:RemoteHostClosedError", "state:ClosingState",
 		"state:UnconnectedState", "readChannelFinished", "disconnected")
 }
@@ -103,7 +103,7 @@ func TestBlockingConnectTimeout(t *testing.T) {
 		t.Fatal("connected to a black hole")
 	}
 	// Qt: SocketTimeoutError, back to Unconnected, no errorOccurred.
-	ev.check(t, "waitForConnected time-out", "state:HostLookupState", "state:ConnectingState", "hostFound",
+	ev.Check(t, "waitForConnected time-out", "state:HostLookupState", "state:ConnectingState", "hostFound",
 		"state:UnconnectedState")
 	if s.Error() != socket.SocketTimeoutError || s.SocketDescriptor() != -1 {
 		t.Fatalf("Error() = %v, fd %d", s.Error(), s.SocketDescriptor())

@@ -24,7 +24,7 @@ func TestConnectSuccessSequence(t *testing.T) {
 		s = tcp.NewSocket(l)
 		ev = record(s)
 		s.ConnectToHost("127.0.0.1", port)
-		syncPart = append(syncPart, ev.log...)
+		syncPart = append(syncPart, ev.Log...)
 	})
 	accept(t, ln)
 	until(t, l, "connected", func() bool { return s.State() == socket.ConnectedState })
@@ -34,7 +34,7 @@ func TestConnectSuccessSequence(t *testing.T) {
 		t.Errorf("before ConnectToHost returned: %v", syncPart)
 	}
 	l.Invoke(func() {
-		ev.check(t, "connect", "state:HostLookupState", "state:ConnectingState", "hostFound",
+		ev.Check(t, "connect", "state:HostLookupState", "state:ConnectingState", "hostFound",
 			"state:ConnectedState", "connected")
 		if s.PeerPort() != port || s.PeerAddress().String() != "127.0.0.1" || s.PeerName() != "127.0.0.1" {
 			t.Errorf("peer = %v:%d name %q", s.PeerAddress(), s.PeerPort(), s.PeerName())
@@ -56,7 +56,7 @@ func TestConnectByNameSequence(t *testing.T) {
 		s = tcp.NewSocket(l)
 		ev = record(s)
 		s.ConnectToHostMode("localhost", port, socket.ReadWrite, socket.IPv4Protocol)
-		afterCall = append(afterCall, ev.log...)
+		afterCall = append(afterCall, ev.Log...)
 	})
 	accept(t, ln)
 	until(t, l, "connected", func() bool { return s.State() == socket.ConnectedState })
@@ -64,7 +64,7 @@ func TestConnectByNameSequence(t *testing.T) {
 		t.Errorf("when ConnectToHost returned: %v, want only HostLookupState", afterCall)
 	}
 	l.Invoke(func() {
-		ev.check(t, "connect by name", "state:HostLookupState", "state:ConnectingState", "hostFound",
+		ev.Check(t, "connect by name", "state:HostLookupState", "state:ConnectingState", "hostFound",
 			"state:ConnectedState", "connected")
 		if s.PeerName() != "localhost" {
 			t.Errorf("PeerName = %q", s.PeerName())
@@ -85,7 +85,7 @@ func TestConnectRefusedSequence(t *testing.T) {
 	})
 	until(t, l, "refused", func() bool { return s.State() == socket.UnconnectedState })
 	l.Invoke(func() {
-		ev.check(t, "refused", "state:HostLookupState", "state:ConnectingState", "hostFound",
+		ev.Check(t, "refused", "state:HostLookupState", "state:ConnectingState", "hostFound",
 			"state:UnconnectedState", "error:ConnectionRefusedError")
 		if s.Error() != socket.ConnectionRefusedError || s.ErrorString() != "Connection refused" {
 			t.Errorf("Error() = %v %q", s.Error(), s.ErrorString())
@@ -110,7 +110,7 @@ func TestConnectUnknownHostSequence(t *testing.T) {
 	})
 	until(t, l, "lookup failure", func() bool { return s.State() == socket.UnconnectedState })
 	l.Invoke(func() {
-		ev.check(t, "host not found", "state:HostLookupState", "state:UnconnectedState", "error:HostNotFoundError")
+		ev.Check(t, "host not found", "state:HostLookupState", "state:UnconnectedState", "error:HostNotFoundError")
 		if s.ErrorString() != "Host not found" {
 			t.Errorf("ErrorString = %q", s.ErrorString())
 		}
@@ -157,7 +157,7 @@ func TestConnectTimeoutSequence(t *testing.T) {
 	})
 	until(t, l, "connect time-out", func() bool { return s.State() == socket.UnconnectedState })
 	l.Invoke(func() {
-		ev.check(t, "connect timeout", "state:HostLookupState", "state:ConnectingState", "hostFound",
+		ev.Check(t, "connect timeout", "state:HostLookupState", "state:ConnectingState", "hostFound",
 			"state:UnconnectedState", "error:SocketTimeoutError")
 		if s.SocketDescriptor() != -1 {
 			t.Error("descriptor kept after the time-out")
@@ -183,12 +183,12 @@ func connected(t *testing.T) (*tcp.Socket, *events, net.Conn, func(func())) {
 func TestPeerCloseSequence(t *testing.T) {
 	s, ev, peer, on := connected(t)
 	l := s.Loop()
-	on(func() { s.ReadyRead.Connect(func() { ev.add("readyRead") }) })
+	on(func() { s.ReadyRead.Connect(func() { ev.Add("readyRead") }) })
 	peer.Write([]byte("last words"))
 	peer.Close()
 	until(t, l, "peer close", func() bool { return s.State() == socket.UnconnectedState })
 	on(func() {
-		ev.check(t, "peer close", "readyRead", "error:RemoteHostClosedError", "state:ClosingState",
+		ev.Check(t, "peer close", "readyRead", "error:RemoteHostClosedError", "state:ClosingState",
 			"state:UnconnectedState", "readChannelFinished", "disconnected")
 		if !s.IsOpen() {
 			t.Error("a socket the peer closed must stay open for reading")
@@ -227,7 +227,7 @@ func TestDisconnectFromHostFlushesEverything(t *testing.T) {
 	}
 	until(t, s.Loop(), "disconnected", func() bool { return s.State() == socket.UnconnectedState })
 	on(func() {
-		ev.check(t, "disconnect", "state:ClosingState", "state:UnconnectedState", "readChannelFinished", "disconnected")
+		ev.Check(t, "disconnect", "state:ClosingState", "state:UnconnectedState", "readChannelFinished", "disconnected")
 		if s.BytesToWrite() != 0 {
 			t.Errorf("BytesToWrite = %d", s.BytesToWrite())
 		}
@@ -239,7 +239,7 @@ func TestAbortSequence(t *testing.T) {
 	on(func() {
 		s.Write(make([]byte, 1<<20))
 		s.Abort()
-		ev.check(t, "abort", "aboutToClose", "state:UnconnectedState", "readChannelFinished", "disconnected")
+		ev.Check(t, "abort", "aboutToClose", "state:UnconnectedState", "readChannelFinished", "disconnected")
 		if s.BytesToWrite() != 0 || s.IsOpen() || s.SocketDescriptor() != -1 {
 			t.Errorf("after Abort: BytesToWrite %d open %v fd %d", s.BytesToWrite(), s.IsOpen(), s.SocketDescriptor())
 		}
@@ -269,7 +269,7 @@ func TestCloseSequence(t *testing.T) {
 	}
 	until(t, s.Loop(), "closed", func() bool { return s.State() == socket.UnconnectedState })
 	on(func() {
-		ev.check(t, "close", "aboutToClose", "state:ClosingState", "state:UnconnectedState",
+		ev.Check(t, "close", "aboutToClose", "state:ClosingState", "state:UnconnectedState",
 			"readChannelFinished", "disconnected")
 	})
 }

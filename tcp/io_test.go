@@ -236,8 +236,8 @@ func TestWrongStateCalls(t *testing.T) {
 		if s.Error() != socket.OperationError {
 			t.Errorf("second ConnectToHost: Error() = %v, want OperationError", s.Error())
 		}
-		if ev.log[len(ev.log)-1] != "error:OperationError" {
-			t.Errorf("second ConnectToHost signals: %v", ev.log)
+		if ev.Log[len(ev.Log)-1] != "error:OperationError" {
+			t.Errorf("second ConnectToHost signals: %v", ev.Log)
 		}
 		s.Abort()
 		if _, err := s.Read(make([]byte, 1)); err == nil {
@@ -354,7 +354,7 @@ func TestSetSocketDescriptorAdopts(t *testing.T) {
 	if err := s.SetSocketDescriptor(fd, socket.ConnectedState); err != nil {
 		t.Fatal(err)
 	}
-	ev.check(t, "adopt", "state:ConnectedState")
+	ev.Check(t, "adopt", "state:ConnectedState")
 	if s.PeerPort() != uint16(conn.LocalAddr().(*net.TCPAddr).Port) || s.LocalPort() != port || s.OpenMode() != socket.ReadWrite {
 		t.Fatalf("addresses %v:%d -> %d, mode %v", s.PeerAddress(), s.PeerPort(), s.LocalPort(), s.OpenMode())
 	}

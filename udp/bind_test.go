@@ -29,7 +29,7 @@ func TestBindStatesAndSignals(t *testing.T) {
 			if err := s.Bind(tc.addr, 0, socket.DefaultForPlatform); err != nil {
 				t.Fatal(err)
 			}
-			ev.check(t, "Bind", "state:BoundState")
+			ev.Check(t, "Bind", "state:BoundState")
 			if s.State() != socket.BoundState {
 				t.Fatalf("state %v, want BoundState", s.State())
 			}
@@ -102,13 +102,13 @@ func TestBindModesTwoSocketsOnePort(t *testing.T) {
 				if err != nil {
 					t.Fatalf("second bind: %v", err)
 				}
-				ev.check(t, "second bind", "state:BoundState")
+				ev.Check(t, "second bind", "state:BoundState")
 				return
 			}
 			if !errors.Is(err, socket.AddressInUseError) {
 				t.Fatalf("second bind: %v, want AddressInUseError", err)
 			}
-			ev.check(t, "second bind", "error:AddressInUseError")
+			ev.Check(t, "second bind", "error:AddressInUseError")
 			if b.State() != socket.UnconnectedState || b.Error() != socket.AddressInUseError {
 				t.Fatalf("state %v error %v", b.State(), b.Error())
 			}
@@ -135,8 +135,8 @@ func TestCloseBound(t *testing.T) {
 	if s.State() != socket.UnconnectedState || s.SocketDescriptor() != -1 || s.LocalPort() != 0 {
 		t.Fatalf("after Close: state %v fd %d port %d", s.State(), s.SocketDescriptor(), s.LocalPort())
 	}
-	if len(ev.log) == 0 || ev.log[0] != "aboutToClose" {
-		t.Fatalf("Close signals %v, want aboutToClose first", ev.log)
+	if len(ev.Log) == 0 || ev.Log[0] != "aboutToClose" {
+		t.Fatalf("Close signals %v, want aboutToClose first", ev.Log)
 	}
 	// The socket can be bound again and receives.
 	if err := s.Bind(socket.LocalHost, 0, socket.DefaultForPlatform); err != nil {
@@ -196,7 +196,7 @@ func TestWrongState(t *testing.T) {
 			if s.WaitForReadyRead(0) || s.WaitForBytesWritten(0) {
 				t.Errorf("a wait succeeded")
 			}
-			ev.check(t, "wrong-state calls")
+			ev.Check(t, "wrong-state calls")
 			if s.State() != socket.UnconnectedState {
 				t.Errorf("state %v", s.State())
 			}
@@ -211,5 +211,5 @@ func TestWriteBoundNoPeer(t *testing.T) {
 	if _, err := s.Write([]byte("x")); !errors.Is(err, socket.OperationError) {
 		t.Fatalf("Write on a bound socket: %v, want OperationError", err)
 	}
-	ev.check(t, "Write without a peer")
+	ev.Check(t, "Write without a peer")
 }

@@ -25,11 +25,11 @@ func TestBlockingWaits(t *testing.T) {
 	if el := time.Since(start); el < 40*time.Millisecond {
 		t.Fatalf("WaitForReadyRead returned after %v", el)
 	}
-	ev.check(t, "time-out", "error:SocketTimeoutError")
+	ev.Check(t, "time-out", "error:SocketTimeoutError")
 	if s.State() != socket.BoundState {
 		t.Fatalf("state after time-out %v", s.State())
 	}
-	ev.reset()
+	ev.Reset()
 	p := peer(t, "udp4", "127.0.0.1:0")
 	go func() {
 		time.Sleep(20 * time.Millisecond)
@@ -38,24 +38,24 @@ func TestBlockingWaits(t *testing.T) {
 	if !s.WaitForReadyRead(5 * time.Second) {
 		t.Fatal("WaitForReadyRead missed the datagram")
 	}
-	ev.check(t, "arrival", "readyRead")
+	ev.Check(t, "arrival", "readyRead")
 	// Announced and still unread: true again at once, no second readyRead.
 	if !s.WaitForReadyRead(0) {
 		t.Fatal("second WaitForReadyRead with a datagram unread returned false")
 	}
-	ev.check(t, "unread", "readyRead")
+	ev.Check(t, "unread", "readyRead")
 	buf := make([]byte, 8)
 	if n, _, _, err := s.ReadDatagram(buf); err != nil || string(buf[:n]) != "late" {
 		t.Fatalf("ReadDatagram = %q, %v", buf[:n], err)
 	}
-	ev.reset()
+	ev.Reset()
 	if _, err := s.WriteDatagram([]byte("x"), socket.LocalHost, portOf(p)); err != nil {
 		t.Fatal(err)
 	}
 	if s.WaitForBytesWritten(10 * time.Millisecond) {
 		t.Fatal("WaitForBytesWritten true on an unbuffered socket")
 	}
-	ev.check(t, "write", "bytesWritten:1")
+	ev.Check(t, "write", "bytesWritten:1")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()

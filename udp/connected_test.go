@@ -34,15 +34,15 @@ func TestConnectedReadWrite(t *testing.T) {
 					got <- string(buf[:n])
 				})
 				s.ConnectToHost(tc.host, portOf(p))
-				ev.check(t, "ConnectToHost", "state:HostLookupState", "state:ConnectingState", "hostFound", "state:ConnectedState", "connected")
+				ev.Check(t, "ConnectToHost", "state:HostLookupState", "state:ConnectingState", "hostFound", "state:ConnectedState", "connected")
 				if s.State() != socket.ConnectedState || s.PeerPort() != portOf(p) || s.PeerAddress().String() != tc.host {
 					t.Errorf("after ConnectToHost: %v peer %v:%d", s.State(), s.PeerAddress(), s.PeerPort())
 				}
-				ev.reset()
+				ev.Reset()
 				if n, err := s.Write([]byte("ping")); n != 4 || err != nil {
 					t.Errorf("Write = %d, %v", n, err)
 				}
-				ev.check(t, "Write", "bytesWritten:4")
+				ev.Check(t, "Write", "bytesWritten:4")
 			})
 			defer l.Invoke(s.Close)
 			data, from := recvFrom(t, p)
@@ -74,12 +74,12 @@ func TestConnectedReadWrite(t *testing.T) {
 				t.Fatalf("peer got %q", data)
 			}
 			l.Invoke(func() {
-				ev.reset()
+				ev.Reset()
 				s.Close()
 				if _, err := s.Read(make([]byte, 4)); !errors.Is(err, socket.ErrNotOpen) {
 					t.Errorf("Read after Close: %v", err)
 				}
-				ev.check(t, "Close", "aboutToClose", "state:ClosingState", "state:UnconnectedState", "readChannelFinished", "disconnected")
+				ev.Check(t, "Close", "aboutToClose", "state:ClosingState", "state:UnconnectedState", "readChannelFinished", "disconnected")
 			})
 		})
 	}
@@ -127,13 +127,13 @@ func TestConnectedRefused(t *testing.T) {
 		t.Fatalf("state %v error %v", s.State(), s.Error())
 	}
 	want := 0
-	for _, e := range ev.log {
+	for _, e := range ev.Log {
 		if e == "error:ConnectionRefusedError" {
 			want++
 		}
 	}
 	if want != 1 {
-		t.Fatalf("signals %v, want one ConnectionRefusedError", ev.log)
+		t.Fatalf("signals %v, want one ConnectionRefusedError", ev.Log)
 	}
 	// The same through Read.
 	s.Write([]byte("again"))

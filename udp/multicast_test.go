@@ -75,7 +75,7 @@ func TestJoinLeaveRules(t *testing.T) {
 				}
 			}
 			// Qt sets errors here but never emits errorOccurred.
-			ev.check(t, "join/leave")
+			ev.Check(t, "join/leave")
 		})
 	}
 }

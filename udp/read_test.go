@@ -109,14 +109,14 @@ func TestEmptyDatagram(t *testing.T) {
 		if err := r.Bind(socket.LocalHost, 0, 0); err != nil {
 			t.Error(err)
 		}
-		ev.reset()
+		ev.Reset()
 	})
 	defer l.Invoke(r.Close)
 	w := peer(t, "udp4", "127.0.0.1:0")
 	sendTo(t, w, socket.LocalHost, r.LocalPort(), "")
-	until(t, l, "readyRead", func() bool { return len(ev.log) > 0 })
+	until(t, l, "readyRead", func() bool { return len(ev.Log) > 0 })
 	l.Invoke(func() {
-		ev.check(t, "empty datagram", "readyRead")
+		ev.Check(t, "empty datagram", "readyRead")
 		if !r.HasPendingDatagrams() || r.PendingDatagramSize() != 0 {
 			t.Errorf("pending %v size %d", r.HasPendingDatagrams(), r.PendingDatagramSize())
 		}
@@ -135,18 +135,18 @@ func TestReadNothingPending(t *testing.T) {
 	if !errors.Is(err, socket.TemporaryError) {
 		t.Fatalf("ReadDatagram = %v, want TemporaryError", err)
 	}
-	ev.check(t, "ReadDatagram with nothing", "error:TemporaryError")
+	ev.Check(t, "ReadDatagram with nothing", "error:TemporaryError")
 	if r.ErrorString() != "No datagram available for reading" {
 		t.Errorf("ErrorString %q", r.ErrorString())
 	}
-	ev.reset()
+	ev.Reset()
 	// receiveDatagram(-1): an invalid datagram, no signal (Qt returns
 	// before reading).
 	d, err := r.ReceiveDatagram(-1)
 	if d.IsValid() || !errors.Is(err, socket.TemporaryError) {
 		t.Fatalf("ReceiveDatagram(-1) = %+v, %v", d, err)
 	}
-	ev.check(t, "ReceiveDatagram(-1) with nothing")
+	ev.Check(t, "ReceiveDatagram(-1) with nothing")
 }
 
 // readyRead follows Qt: not again while a datagram is unread; every read

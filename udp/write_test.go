@@ -24,7 +24,7 @@ func TestWriteDatagramAutoBind(t *testing.T) {
 			t.Errorf("WriteDatagram = %d, %v", n, err)
 		}
 		// Everything happened before WriteDatagram returned.
-		ev.check(t, "auto-bind", "state:BoundState", "bytesWritten:5")
+		ev.Check(t, "auto-bind", "state:BoundState", "bytesWritten:5")
 		if s.State() != socket.BoundState || s.LocalAddress() != socket.Any || s.LocalPort() == 0 {
 			t.Errorf("after auto-bind: %v %v:%d", s.State(), s.LocalAddress(), s.LocalPort())
 		}
@@ -38,12 +38,12 @@ func TestWriteDatagramAutoBind(t *testing.T) {
 	sendTo(t, r, socket.LocalHost, s.LocalPort(), "reply")
 	until(t, l, "reply", func() bool { return s.HasPendingDatagrams() })
 	l.Invoke(func() {
-		ev.reset()
+		ev.Reset()
 		n, err := s.WriteDatagram([]byte("again"), socket.LocalHost, portOf(r))
 		if n != 5 || err != nil {
 			t.Errorf("second WriteDatagram = %d, %v", n, err)
 		}
-		ev.check(t, "second write", "bytesWritten:5")
+		ev.Check(t, "second write", "bytesWritten:5")
 	})
 }
 
@@ -58,7 +58,7 @@ func TestBytesWrittenPerDatagram(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ev.check(t, "three datagrams", "bytesWritten:1", "bytesWritten:0", "bytesWritten:3")
+	ev.Check(t, "three datagrams", "bytesWritten:1", "bytesWritten:0", "bytesWritten:3")
 	for _, want := range []string{"a", "", "bcd"} {
 		if got, _ := recvFrom(t, r); string(got) != want {
 			t.Fatalf("peer got %q, want %q", got, want)
@@ -78,16 +78,16 @@ func TestDatagramTooLarge(t *testing.T) {
 	if n != 0 || !errors.Is(err, socket.DatagramTooLargeError) {
 		t.Fatalf("WriteDatagram(65508) = %d, %v; want DatagramTooLargeError", n, err)
 	}
-	ev.check(t, "too large", "error:DatagramTooLargeError")
+	ev.Check(t, "too large", "error:DatagramTooLargeError")
 	if s.Error() != socket.DatagramTooLargeError || s.State() != socket.BoundState {
 		t.Fatalf("error %v state %v", s.Error(), s.State())
 	}
-	ev.reset()
+	ev.Reset()
 	n, err = s.WriteDatagram(make([]byte, 65507), socket.LocalHost, portOf(r))
 	if n != 65507 || err != nil {
 		t.Fatalf("WriteDatagram(65507) = %d, %v", n, err)
 	}
-	ev.check(t, "largest", "bytesWritten:65507")
+	ev.Check(t, "largest", "bytesWritten:65507")
 	if got, _ := recvFrom(t, r); len(got) != 65507 {
 		t.Fatalf("peer got %d bytes", len(got))
 	}
@@ -99,7 +99,7 @@ func TestDatagramTooLarge(t *testing.T) {
 	if !errors.Is(err, socket.DatagramTooLargeError) {
 		t.Fatalf("SendDatagram(70000) = %v", err)
 	}
-	ev.check(t, "too large after auto-bind", "state:BoundState", "error:DatagramTooLargeError")
+	ev.Check(t, "too large after auto-bind", "state:BoundState", "error:DatagramTooLargeError")
 }
 
 // An invalid destination is refused before anything is bound.
@@ -116,7 +116,7 @@ func TestWriteDatagramNoDestination(t *testing.T) {
 	if s.State() != socket.UnconnectedState {
 		t.Fatalf("state %v", s.State())
 	}
-	ev.check(t, "no destination", "error:SocketAddressNotAvailableError", "error:SocketAddressNotAvailableError")
+	ev.Check(t, "no destination", "error:SocketAddressNotAvailableError", "error:SocketAddressNotAvailableError")
 }
 
 // sendDatagram honours the hop limit, the source address and the
