@@ -1,8 +1,6 @@
 package server
 
 import (
-	"sync/atomic"
-
 	"github.com/qsock/qsock/engine"
 	"github.com/qsock/qsock/internal/accept"
 	"github.com/qsock/qsock/socket"
@@ -75,6 +73,7 @@ func (s *TCPServer) incomingConnection(fd int) {
 	if target == s.loop {
 		c, ok := adopt(target, fd)
 		if !ok {
+			unix.Close(fd)
 			return
 		}
 		if s.handler != nil {
@@ -86,82 +85,18 @@ func (s *TCPServer) incomingConnection(fd int) {
 	}
 	if h := s.handler; h != nil {
 		// Nothing comes back to the server: the handler owns the socket.
-		if !target.TryPost(func() {
-			if c, ok := adopt(target, fd); ok {
-				h(c)
-			}
-		}) {
-			unix.Close(fd) // the worker loop is gone
-		}
+		accept.HandTo(target, fd, adopt, h)
 		return
 	}
-	s.handOff(target, fd)
-}
-
-// handOff makes the socket for fd on target, whose goroutine must create
-// it (its notifier belongs to that loop), and queues it on the server's
-// loop. Until then the connection counts toward the pending limit.
-func (s *TCPServer) handOff(target *engine.Loop, fd int) {
 	s.deferNew = true
-	t := s.l.Hold()
-	if s.loop == nil {
-		// A blocking-style server has no loop to post back to: wait.
-		// Whoever claims fd first owns it: the function on target, or this
-		// goroutine when Invoke gave up because target was closed.
-		type made struct {
-			c  *tcp.Socket
-			ok bool
-		}
-		var claimed atomic.Bool
-		done := make(chan made, 1)
-		target.Invoke(func() {
-			if claimed.CompareAndSwap(false, true) {
-				c, ok := adopt(target, fd)
-				done <- made{c, ok}
-			}
-		})
-		select {
-		case m := <-done:
-			s.queueHandedOff(t, m.c, m.ok)
-		default:
-			if claimed.CompareAndSwap(false, true) {
-				unix.Close(fd)
-			}
-			s.l.Release(t)
-		}
-		return
-	}
-	home := s.loop
-	if !target.TryPost(func() {
-		c, ok := adopt(target, fd)
-		if !home.TryPost(func() { s.queueHandedOff(t, c, ok) }) && ok {
-			c.Abort() // the server's loop is gone
-		}
-	}) {
-		unix.Close(fd) // the worker loop is gone
-		s.l.Release(t)
-	}
-}
-
-// queueHandedOff runs on the server's goroutine once a handed-off socket
-// exists (ok) or failed to.
-func (s *TCPServer) queueHandedOff(t accept.Ticket, c *tcp.Socket, ok bool) {
-	live := s.l.Release(t)
-	switch {
-	case !ok:
-	case !live:
-		// Closed meanwhile: Qt's close deletes the pending ones.
-		c.Loop().Post(c.Abort)
-	default:
+	s.l.HandOff(s.loop, target, fd, adopt, func(c *tcp.Socket) {
 		s.AddPendingConnection(c)
 		s.NewConnection.Emit()
-	}
+	}, func(c *tcp.Socket) { c.Loop().Post(c.Abort) })
 }
 
-// adopt makes a connected socket of fd on loop. On failure the descriptor
-// is not closed here: SetSocketDescriptor either left it open because it
-// is no socket (impossible for an accepted one) or closed it already
-// because loop is closed.
+// adopt makes a connected socket of fd on loop. On failure fd is left
+// open, as SetSocketDescriptor leaves it, for the caller to close.
 func adopt(loop *engine.Loop, fd int) (*tcp.Socket, bool) {
 	c := tcp.NewSocket(loop)
 	if err := c.SetSocketDescriptor(fd, socket.ConnectedState); err != nil {

@@ -252,13 +252,18 @@ func (s *AbstractSocket) connectFailed(cause error) {
 func (s *AbstractSocket) failConnect(code SocketError, msg string, cause error) {
 	s.releaseTransport()
 	s.resetBuffers()
-	s.state = UnconnectedState
 	s.setError(code, msg, cause)
 	if s.kind.ErrorBeforeUnconnected {
+		// QLocalSocket: errorOccurred while still Connecting.
 		s.ErrorOccurred.Emit(code)
+		if s.state != ConnectingState {
+			return // a slot aborted or reconnected
+		}
+		s.state = UnconnectedState
 		s.StateChanged.Emit(UnconnectedState)
 		return
 	}
+	s.state = UnconnectedState
 	s.StateChanged.Emit(UnconnectedState)
 	s.ErrorOccurred.Emit(code)
 }
@@ -311,6 +316,7 @@ func (s *AbstractSocket) EstablishConnection(t Transport) error {
 			return err
 		}
 	}
+	s.abortCalled, s.eof = false, false
 	s.connectionEstablished()
 	return nil
 }

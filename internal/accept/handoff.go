@@ -1,0 +1,85 @@
+package accept
+
+import (
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/qsock/qsock/engine"
+)
+
+// HandOff makes the connection for fd on target, whose goroutine must
+// create it (its notifier belongs to that loop), and passes it to queue on
+// home, the listener's loop (nil: a blocking-style caller, which waits).
+// Until then the connection counts toward the pending limit; if the
+// listener closed meanwhile, drop gets it instead. mk leaves fd open when
+// it fails; HandOff then closes it, as it does when a loop is gone.
+func (l *Listener[T]) HandOff(home, target *engine.Loop, fd int,
+	mk func(*engine.Loop, int) (T, bool), queue, drop func(T)) {
+	t := l.Hold()
+	done := func(c T, ok bool) {
+		live := l.Release(t)
+		switch {
+		case !ok:
+		case !live:
+			drop(c) // closed meanwhile: Qt's close deletes pending ones
+		default:
+			queue(c)
+		}
+	}
+	if home == nil {
+		// Whoever claims fd first owns it: the function on target, or this
+		// goroutine when Invoke gave up because target was closed.
+		type made struct {
+			c  T
+			ok bool
+		}
+		var claimed atomic.Bool
+		ch := make(chan made, 1)
+		target.Invoke(func() {
+			if claimed.CompareAndSwap(false, true) {
+				c, ok := make1(mk, target, fd)
+				ch <- made{c, ok}
+			}
+		})
+		select {
+		case m := <-ch:
+			done(m.c, m.ok)
+		default:
+			if claimed.CompareAndSwap(false, true) {
+				unix.Close(fd)
+			}
+			l.Release(t)
+		}
+		return
+	}
+	if !target.TryPost(func() {
+		c, ok := make1(mk, target, fd)
+		if !home.TryPost(func() { done(c, ok) }) && ok {
+			drop(c) // the listener's loop is gone
+		}
+	}) {
+		unix.Close(fd) // the worker loop is gone
+		l.Release(t)
+	}
+}
+
+// HandTo makes the connection for fd on target and gives it to h there:
+// the serve-on-a-worker mode, where nothing comes back to the listener.
+func HandTo[T any](target *engine.Loop, fd int, mk func(*engine.Loop, int) (T, bool), h func(T)) {
+	if !target.TryPost(func() {
+		if c, ok := make1(mk, target, fd); ok {
+			h(c)
+		}
+	}) {
+		unix.Close(fd) // the worker loop is gone
+	}
+}
+
+func make1[T any](mk func(*engine.Loop, int) (T, bool), loop *engine.Loop, fd int) (T, bool) {
+	c, ok := mk(loop, fd)
+	if !ok {
+		unix.Close(fd)
+	}
+	return c, ok
+}
