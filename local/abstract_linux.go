@@ -1,0 +1,4 @@
+package local
+
+// abstractSupported: Linux has the abstract socket namespace.
+const abstractSupported = true
