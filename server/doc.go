@@ -1,4 +1,5 @@
-// Package server provides qsock's servers: TCPServer, Qt's QTcpServer.
+// Package server provides qsock's servers: TCPServer, Qt's QTcpServer, and
+// SSLServer, Qt's QSslServer.
 //
 // A TCPServer listens, accepts on its loop, and queues each connection as
 // a connected *tcp.Socket for NextPendingConnection, emitting
@@ -44,6 +45,16 @@
 //
 // Qt's virtual incomingConnection(qintptr) is SetIncomingConnection, for
 // a server that does its own thing with each accepted descriptor.
+//
+// # TLS
+//
+// SSLServer is a TCPServer whose connections are sslsock.Sockets in server
+// mode. Its order is Qt 6.4's: NewConnection at accept (nothing is pending
+// yet), StartedEncryptionHandshake when the client's first byte arrives,
+// and PendingConnectionAvailable only after the socket is Encrypted; take
+// connections there. A failed handshake, a plain-text client or one slower
+// than SetHandshakeTimeout (5 s by default) is dropped with
+// ErrorOccurred(socket, code) and never becomes pending.
 //
 // # Out of descriptors
 //

@@ -13,6 +13,7 @@ import (
 
 	"github.com/qsock/qsock/socket"
 	"github.com/qsock/qsock/sslsock"
+	"golang.org/x/sys/unix"
 )
 
 func connectEncrypted(t *testing.T, cfg sslsock.Configuration, host string, port uint16, setup func(*sslsock.Socket)) (*sslsock.Socket, *events) {
@@ -353,6 +354,9 @@ func TestServerSideWithClientCertificate(t *testing.T) {
 			}
 			f, _ := c.(*net.TCPConn).File()
 			c.Close()
+			// The socket owns what it adopts: give it a descriptor of its own.
+			fd, _ := unix.Dup(int(f.Fd()))
+			f.Close()
 			var s *sslsock.Socket
 			var ev *events
 			encrypted := false
@@ -364,7 +368,7 @@ func TestServerSideWithClientCertificate(t *testing.T) {
 				cfg.CACertificates = []*x509.Certificate{p.ca.cert}
 				cfg.PeerVerifyMode = tc.mode
 				s.SetSSLConfiguration(cfg)
-				if err := s.SetSocketDescriptor(int(f.Fd()), socket.ConnectedState); err != nil {
+				if err := s.SetSocketDescriptor(fd, socket.ConnectedState); err != nil {
 					t.Fatal(err)
 				}
 				ev = record(s)
@@ -372,7 +376,6 @@ func TestServerSideWithClientCertificate(t *testing.T) {
 				s.ReadyRead.Connect(func() { s.Write(s.ReadAll()) })
 				s.StartServerEncryption()
 			})
-			defer f.Close()
 			until(t, l, "handshake end", func() bool { return encrypted || s.State() == socket.UnconnectedState })
 			cerr := <-clientDone
 			l.Invoke(func() {

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/qsock/qsock/engine"
@@ -165,6 +166,11 @@ func (s *Socket) startHandshake(server bool) {
 		return // a slot closed the socket
 	}
 	l.start(server, cfg)
+	if server && s.BytesAvailable() > 0 {
+		// Bytes read while the socket was plain (a server that peeked at
+		// the ClientHello, as QSslServer does) belong to the handshake.
+		l.bc.feed(s.ReadAll())
+	}
 }
 
 // handshakeFinished runs on the socket's goroutine when the handshake
@@ -172,8 +178,13 @@ func (s *Socket) startHandshake(server bool) {
 func (s *Socket) handshakeFinished(err error) {
 	l := s.layer
 	if err != nil {
-		s.SetSocketError(socket.SSLHandshakeFailedError, "Error during SSL handshake: "+err.Error())
-		s.ErrorOccurred.Emit(socket.SSLHandshakeFailedError)
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			// The peer hung up mid-handshake: Qt reports the remote
+			// close, not a failed handshake.
+			s.SetErrorAndEmit(socket.RemoteHostClosedError, "", err)
+		} else {
+			s.SetErrorAndEmit(socket.SSLHandshakeFailedError, "Error during SSL handshake: "+err.Error(), err)
+		}
 		// Qt tears a failed handshake down without aboutToClose.
 		s.DisconnectFromHost()
 		return
