@@ -29,6 +29,7 @@ const wakeToken = ^uint64(0)
 type Loop struct {
 	p      poller
 	w      *waker
+	pk     *parker // nil: block in the poller itself
 	events []pollEvent
 
 	regs []registration
@@ -78,6 +79,7 @@ func NewLoop() (*Loop, error) {
 		return nil, err
 	}
 	l := &Loop{p: p, w: w, events: make([]pollEvent, 256), closing: make(chan struct{})}
+	l.pk = newParker(p.fd(), func() (int, error) { return l.p.wait(l.events, 0) })
 	l.timers.loop = l
 	return l, nil
 }
@@ -149,7 +151,13 @@ func (l *Loop) turn(timeout time.Duration) error {
 	if timeout != 0 {
 		l.polling.Store(true)
 	}
-	n, err := l.p.wait(l.events, timeout)
+	var n int
+	var err error
+	if l.pk != nil && timeout != 0 {
+		n, err = l.pk.park(timeout)
+	} else {
+		n, err = l.p.wait(l.events, timeout)
+	}
 	l.polling.Store(false)
 	if err != nil {
 		return err
@@ -359,6 +367,9 @@ func (l *Loop) release() error {
 	l.turnEnd = nil
 	if l.p == nil {
 		return nil
+	}
+	if l.pk != nil {
+		l.pk.close()
 	}
 	err := l.p.close()
 	if err2 := l.w.close(); err == nil {

@@ -57,6 +57,9 @@ type poller interface {
 	// (timeout < 0: forever; 0: do not block) and fills evs.
 	wait(evs []pollEvent, timeout time.Duration) (int, error)
 	close() error
+	// fd is the mechanism's own descriptor (epoll or kqueue), which is
+	// itself pollable.
+	fd() int
 }
 
 // timeoutMillis rounds a wait up to whole milliseconds, so that a timer due

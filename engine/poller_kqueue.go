@@ -111,6 +111,8 @@ func (p *kpoller) wait(evs []pollEvent, timeout time.Duration) (int, error) {
 	return n, nil
 }
 
+func (p *kpoller) fd() int { return p.kq }
+
 func (p *kpoller) close() error {
 	return unix.Close(p.kq)
 }

@@ -254,7 +254,12 @@ func TestSSLServerFailedHandshakeNotQueued(t *testing.T) {
 				}
 				conn.Close()
 			}
-			until(t, loop, "the failure", func() bool { return len(log.log) == len(tc.want) })
+			until(t, loop, "the failure", func() bool {
+				if len(log.log) > len(tc.want) {
+					t.Fatalf("server signals: %v", log.log)
+				}
+				return len(log.log) == len(tc.want)
+			})
 			time.Sleep(20 * time.Millisecond)
 			do(loop, func() {
 				if d := cmp.Diff(tc.want, log.log); d != "" {
