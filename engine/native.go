@@ -17,8 +17,24 @@ type NativeEngine struct {
 	fd     int
 	domain int
 	sotype int
-	r      msgScratch // read side
-	w      msgScratch // write side
+	r      *msgScratch // read side, made on first use
+	w      *msgScratch // write side, made on first use
+}
+
+// An idle connection should cost little memory: the scratch areas (about
+// 230 bytes each) exist only once a call needs them.
+func (e *NativeEngine) rs() *msgScratch {
+	if e.r == nil {
+		e.r = new(msgScratch)
+	}
+	return e.r
+}
+
+func (e *NativeEngine) ws() *msgScratch {
+	if e.w == nil {
+		e.w = new(msgScratch)
+	}
+	return e.w
 }
 
 // msgScratch is a msghdr and everything it points at, kept in the engine so
@@ -145,8 +161,7 @@ func (e *NativeEngine) Close() error {
 		return opErr("close", unix.EBADF)
 	}
 	e.fd = -1
-	e.r.release()
-	e.w.release()
+	e.r, e.w = nil, nil
 	if err := sysClose(fd); err != nil && err != unix.EINTR {
 		return opErr("close", err)
 	}
@@ -162,12 +177,4 @@ func (e *NativeEngine) BytesAvailable() (int, error) {
 		return 0, opErr("ioctl", err)
 	}
 	return n, nil
-}
-
-// release drops the scratch buffers' references so a closed engine pins
-// no user memory.
-func (s *msgScratch) release() {
-	s.msg = unix.Msghdr{}
-	s.iov1 = unix.Iovec{}
-	s.iovs = nil
 }

@@ -45,7 +45,7 @@ const (
 // when none is queued. The msghdr, sockaddr and control buffer live in the
 // engine: a call allocates nothing once the first one has run.
 func (e *NativeEngine) ReadDatagram(p []byte, h *DatagramHeader) (int, error) {
-	s := &e.r
+	s := e.rs()
 	s.setIov1(p)
 	if h != nil {
 		if s.oob == nil {
@@ -78,7 +78,7 @@ func (e *NativeEngine) ReadDatagram(p []byte, h *DatagramHeader) (int, error) {
 // interface and hop limit from h as control messages. A datagram the
 // kernel will not queue whole is ErrWouldBlock, never cut short.
 func (e *NativeEngine) WriteDatagram(p []byte, h *DatagramHeader) (int, error) {
-	s := &e.w
+	s := e.ws()
 	s.setIov1(p)
 	if h != nil {
 		if err := e.prepareSend(s, h); err != nil {

@@ -57,7 +57,7 @@ func putIPv4Control(b []byte, h *DatagramHeader) (int, error) {
 // size, which on some BSDs counts every queued datagram — as Qt's own
 // fallback there does.
 func (e *NativeEngine) PendingDatagramSize() (int, error) {
-	s := &e.r
+	s := e.rs()
 	s.setIov1(nil)
 	_, err := ignoringEINTRIO(func() (int, error) {
 		return sysRecvmsg(e.fd, &s.msg, unix.MSG_PEEK)

@@ -52,7 +52,7 @@ func putIPv4Control(b []byte, h *DatagramHeader) (int, error) {
 // reports the real length even into a zero-byte buffer. ErrWouldBlock
 // when none is queued.
 func (e *NativeEngine) PendingDatagramSize() (int, error) {
-	s := &e.r
+	s := e.rs()
 	s.setIov1(nil)
 	n, err := ignoringEINTRIO(func() (int, error) {
 		return sysRecvmsg(e.fd, &s.msg, unix.MSG_PEEK|unix.MSG_TRUNC)

@@ -27,7 +27,7 @@ func (e *NativeEngine) Write(p []byte) (int, error) {
 	if len(p) == 0 && e.sotype == unix.SOCK_STREAM {
 		return 0, nil
 	}
-	s := &e.w
+	s := e.ws()
 	s.setIov1(p)
 	n, err := ignoringEINTRIO(func() (int, error) { return sysWrite(e.fd, &s.msg) })
 	s.clear()
@@ -40,7 +40,7 @@ func (e *NativeEngine) Write(p []byte) (int, error) {
 // Readv scatters one read over bufs (at most iovMax of them), returning
 // the total; the same end-of-stream and would-block rules as Read.
 func (e *NativeEngine) Readv(bufs [][]byte) (int, error) {
-	s := &e.r
+	s := e.rs()
 	want := s.setIovs(bufs)
 	n, err := ignoringEINTRIO(func() (int, error) { return sysReadv(e.fd, &s.msg) })
 	s.clear()
@@ -59,7 +59,7 @@ func (e *NativeEngine) Readv(bufs [][]byte) (int, error) {
 // continues from there. The iovec array lives in the engine, so a call
 // allocates nothing.
 func (e *NativeEngine) Writev(bufs [][]byte) (int, error) {
-	s := &e.w
+	s := e.ws()
 	if s.setIovs(bufs) == 0 && e.sotype == unix.SOCK_STREAM {
 		s.clear()
 		return 0, nil

@@ -87,7 +87,7 @@ type AbstractSocket struct {
 	abortCalled          bool
 	closing              bool // inside the close sequence
 
-	conn           connectAttempt
+	conn           *connectAttempt // the ConnectToHost in progress; nil for accepted sockets
 	connectTimeout time.Duration
 	pauseMode      PauseMode
 	options        map[Option]int // set before a descriptor existed

@@ -15,13 +15,12 @@ import (
 // connectAttempt is the state of a ConnectToHost in progress: the host
 // lookup, the addresses left to try, and the per-address timer.
 type connectAttempt struct {
-	addrs    []netip.Addr
-	port     uint16
-	timer    *engine.Timer
-	lookupID uint64
-	lookup   chan lookupResult // the result, for a WaitForConnected that cannot wait for the loop
-	cancel   context.CancelFunc
-	lastErr  error
+	addrs   []netip.Addr
+	port    uint16
+	timer   *engine.Timer
+	lookup  chan lookupResult // the result, for a WaitForConnected that cannot wait for the loop
+	cancel  context.CancelFunc
+	lastErr error
 }
 
 type lookupResult struct {
@@ -65,7 +64,8 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 	}
 	s.resetBuffers()
 	s.peerName = host
-	s.conn = connectAttempt{port: port, lookupID: s.conn.lookupID + 1}
+	s.cancelLookup()
+	s.conn = &connectAttempt{port: port}
 	s.protocol = proto
 	s.pendingClose, s.abortCalled, s.eof = false, false, false
 	s.openMode = mode
@@ -91,7 +91,7 @@ func (s *AbstractSocket) startLookup(host string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan lookupResult, 1)
 	s.conn.cancel, s.conn.lookup = cancel, ch
-	id := s.conn.lookupID
+	id := s.conn
 	loop := s.loop
 	go func() {
 		addrs, err := resolve(ctx, host)
@@ -101,8 +101,8 @@ func (s *AbstractSocket) startLookup(host string) {
 	}()
 }
 
-func (s *AbstractSocket) lookupFinished(id uint64, ch chan lookupResult) {
-	if s.state != HostLookupState || s.conn.lookupID != id || s.conn.lookup != ch {
+func (s *AbstractSocket) lookupFinished(id *connectAttempt, ch chan lookupResult) {
+	if s.state != HostLookupState || s.conn != id || s.conn.lookup != ch {
 		return
 	}
 	select {
@@ -132,11 +132,14 @@ func resolve(ctx context.Context, host string) ([]netip.Addr, error) {
 
 // cancelLookup abandons a lookup in progress.
 func (s *AbstractSocket) cancelLookup() {
+	if s.conn == nil {
+		return
+	}
 	if s.conn.cancel != nil {
 		s.conn.cancel()
 	}
+	// A result posted later finds no lookup to finish.
 	s.conn.cancel, s.conn.lookup = nil, nil
-	s.conn.lookupID++
 }
 
 // startConnecting is Qt's _q_startConnecting: keep the addresses of the
@@ -206,6 +209,9 @@ func (s *AbstractSocket) connectToNext() {
 // testConnection runs when a pending connect's descriptor became writable
 // (Qt's _q_testConnection).
 func (s *AbstractSocket) testConnection() {
+	if s.conn == nil {
+		s.conn = new(connectAttempt) // a class that connected by its own means
+	}
 	s.stopConnectTimer()
 	err := s.tr.ConnectResult()
 	if err == nil {
@@ -218,7 +224,7 @@ func (s *AbstractSocket) testConnection() {
 }
 
 func (s *AbstractSocket) stopConnectTimer() {
-	if s.conn.timer != nil {
+	if s.conn != nil && s.conn.timer != nil {
 		s.conn.timer.Stop()
 		s.conn.timer = nil
 	}
@@ -226,10 +232,10 @@ func (s *AbstractSocket) stopConnectTimer() {
 
 // connectTimedOut is Qt's _q_abortConnectionAttempt.
 func (s *AbstractSocket) connectTimedOut() {
-	s.conn.timer = nil
-	if s.state != ConnectingState {
+	if s.state != ConnectingState || s.conn == nil {
 		return
 	}
+	s.conn.timer = nil
 	s.releaseTransport()
 	if len(s.conn.addrs) > 0 {
 		s.connectToNext()
@@ -272,7 +278,7 @@ func (s *AbstractSocket) failConnect(code SocketError, msg string, cause error) 
 // connected signals.
 func (s *AbstractSocket) connectionEstablished() {
 	s.stopConnectTimer()
-	s.conn.addrs = nil
+	s.conn = nil
 	s.fetchAddresses()
 	s.setNotify(true, s.wbuf.Len() > 0)
 	s.setState(ConnectedState)

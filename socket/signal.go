@@ -97,6 +97,13 @@ type slots[F any] struct {
 	dirty bool // list holds disconnected slots to drop when depth is 0
 }
 
+func (c *slots[F]) len() int {
+	if c == nil {
+		return 0
+	}
+	return c.live
+}
+
 func (c *slots[F]) connect(fn F) Connection {
 	sl := &slot[F]{fn: fn, owner: c, alive: true}
 	c.list = append(c.list, sl)
@@ -162,7 +169,7 @@ func (c *slots[F]) disconnectAll() {
 // not be copied after first use.
 type Signal struct {
 	_ noCopySignal
-	c slots[func()]
+	c *slots[func()] // allocated by the first Connect: an unused signal costs one word
 }
 
 // Connect connects fn to the signal and returns its handle; like
@@ -173,13 +180,16 @@ func (s *Signal) Connect(fn func()) Connection {
 	if fn == nil {
 		panic("socket: Signal.Connect with nil func")
 	}
+	if s.c == nil {
+		s.c = new(slots[func()])
+	}
 	return s.c.connect(fn)
 }
 
 // Emit calls the connected slots in connection order (Qt's emit). It does
 // not allocate.
 func (s *Signal) Emit() {
-	if s.c.live == 0 {
+	if s.c == nil || s.c.live == 0 {
 		return
 	}
 	n := s.c.begin()
@@ -195,18 +205,22 @@ func (s *Signal) Emit() {
 // DisconnectAll disconnects every slot, like QObject::disconnect(sender,
 // signal, nullptr, nullptr). During an emission, the slots it has not yet
 // reached are not called.
-func (s *Signal) DisconnectAll() { s.c.disconnectAll() }
+func (s *Signal) DisconnectAll() {
+	if s.c != nil {
+		s.c.disconnectAll()
+	}
+}
 
 // Len returns the number of connected slots, like QObject::receivers; an
 // emitter can skip preparing arguments nobody will see.
-func (s *Signal) Len() int { return s.c.live }
+func (s *Signal) Len() int { return s.c.len() }
 
 // Signal1 is a signal with one argument of type T, such as
 // QAbstractSocket::stateChanged(SocketState). The zero value is ready to
 // use; a Signal1 must not be copied after first use.
 type Signal1[T any] struct {
 	_ noCopySignal
-	c slots[func(T)]
+	c *slots[func(T)] // allocated by the first Connect: an unused signal costs one word
 }
 
 // Connect connects fn to the signal; see Signal.Connect.
@@ -214,13 +228,16 @@ func (s *Signal1[T]) Connect(fn func(T)) Connection {
 	if fn == nil {
 		panic("socket: Signal1.Connect with nil func")
 	}
+	if s.c == nil {
+		s.c = new(slots[func(T)])
+	}
 	return s.c.connect(fn)
 }
 
 // Emit calls the connected slots with v in connection order; see
 // Signal.Emit.
 func (s *Signal1[T]) Emit(v T) {
-	if s.c.live == 0 {
+	if s.c == nil || s.c.live == 0 {
 		return
 	}
 	n := s.c.begin()
@@ -233,17 +250,21 @@ func (s *Signal1[T]) Emit(v T) {
 }
 
 // DisconnectAll disconnects every slot; see Signal.DisconnectAll.
-func (s *Signal1[T]) DisconnectAll() { s.c.disconnectAll() }
+func (s *Signal1[T]) DisconnectAll() {
+	if s.c != nil {
+		s.c.disconnectAll()
+	}
+}
 
 // Len returns the number of connected slots; see Signal.Len.
-func (s *Signal1[T]) Len() int { return s.c.live }
+func (s *Signal1[T]) Len() int { return s.c.len() }
 
 // Signal2 is a signal with two arguments, such as QSslServer::errorOccurred(
 // QSslSocket *, QAbstractSocket::SocketError). The zero value is ready to
 // use; a Signal2 must not be copied after first use.
 type Signal2[A, B any] struct {
 	_ noCopySignal
-	c slots[func(A, B)]
+	c *slots[func(A, B)] // allocated by the first Connect: an unused signal costs one word
 }
 
 // Connect connects fn to the signal; see Signal.Connect.
@@ -251,13 +272,16 @@ func (s *Signal2[A, B]) Connect(fn func(A, B)) Connection {
 	if fn == nil {
 		panic("socket: Signal2.Connect with nil func")
 	}
+	if s.c == nil {
+		s.c = new(slots[func(A, B)])
+	}
 	return s.c.connect(fn)
 }
 
 // Emit calls the connected slots with a and b in connection order; see
 // Signal.Emit.
 func (s *Signal2[A, B]) Emit(a A, b B) {
-	if s.c.live == 0 {
+	if s.c == nil || s.c.live == 0 {
 		return
 	}
 	n := s.c.begin()
@@ -270,7 +294,11 @@ func (s *Signal2[A, B]) Emit(a A, b B) {
 }
 
 // DisconnectAll disconnects every slot; see Signal.DisconnectAll.
-func (s *Signal2[A, B]) DisconnectAll() { s.c.disconnectAll() }
+func (s *Signal2[A, B]) DisconnectAll() {
+	if s.c != nil {
+		s.c.disconnectAll()
+	}
+}
 
 // Len returns the number of connected slots; see Signal.Len.
-func (s *Signal2[A, B]) Len() int { return s.c.live }
+func (s *Signal2[A, B]) Len() int { return s.c.len() }

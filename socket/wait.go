@@ -153,7 +153,8 @@ func (s *AbstractSocket) waitForConnected(l waitLimit) bool {
 // waitLookup finishes a host lookup inside a WaitFor* call: it takes the
 // result of a lookup running for the loop, or resolves the name here.
 func (s *AbstractSocket) waitLookup(l waitLimit) {
-	if ch := s.conn.lookup; ch != nil {
+	if s.conn != nil && s.conn.lookup != nil {
+		ch := s.conn.lookup
 		var timeout <-chan time.Time
 		if r := l.remaining(); r >= 0 {
 			t := time.NewTimer(r)
