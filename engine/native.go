@@ -112,6 +112,16 @@ func AdoptNativeEngine(fd int) (*NativeEngine, error) {
 	return &NativeEngine{fd: fd, domain: domain, sotype: sotype}, nil
 }
 
+// AcceptedEngine wraps fd, a connection that Accept returned on a
+// listening engine of the given domain and type. Accept already made it
+// non-blocking and close-on-exec, so unlike AdoptNativeEngine this asks
+// the kernel nothing: a server's accept path stays at accept4 plus what
+// the socket itself needs.
+func AcceptedEngine(fd, domain, sotype int) *NativeEngine {
+	adoptPrepare(fd) // SO_NOSIGPIPE where a descriptor needs it (darwin)
+	return &NativeEngine{fd: fd, domain: domain, sotype: sotype}
+}
+
 // FD returns the descriptor, or -1 after Close.
 func (e *NativeEngine) FD() int { return e.fd }
 

@@ -66,6 +66,11 @@ func (s *TCPServer) incomingConnection(fd int) {
 		s.incoming(fd)
 		return
 	}
+	domain := unix.AF_INET6
+	if e := s.l.Engine(); e != nil {
+		domain = e.Domain()
+	}
+	adopt := func(loop *engine.Loop, fd int) (*tcp.Socket, bool) { return adoptAccepted(loop, fd, domain) }
 	target := s.loop
 	if s.group != nil {
 		target = s.group.Next()
@@ -95,11 +100,13 @@ func (s *TCPServer) incomingConnection(fd int) {
 	}, func(c *tcp.Socket) { c.Loop().Post(c.Abort) })
 }
 
-// adopt makes a connected socket of fd on loop. On failure fd is left
+// adoptAccepted makes a connected socket of fd on loop. On failure fd is left
 // open, as SetSocketDescriptor leaves it, for the caller to close.
-func adopt(loop *engine.Loop, fd int) (*tcp.Socket, bool) {
+func adoptAccepted(loop *engine.Loop, fd, domain int) (*tcp.Socket, bool) {
 	c := tcp.NewSocket(loop)
-	if err := c.SetSocketDescriptor(fd, socket.ConnectedState); err != nil {
+	// An accepted descriptor needs no questions asked of the kernel: its
+	// family is the listener's and accept4 made it non-blocking.
+	if err := c.AdoptTransport(engine.AcceptedEngine(fd, domain, unix.SOCK_STREAM), socket.ConnectedState); err != nil {
 		return nil, false
 	}
 	return c, true

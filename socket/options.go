@@ -169,12 +169,18 @@ func (s *AbstractSocket) SetSocketDescriptor(fd int, st State) error {
 		s.setError(UnsupportedSocketOperationError, "Invalid socket descriptor", err)
 		return &Error{Code: UnsupportedSocketOperationError, Op: "setSocketDescriptor", Err: err}
 	}
+	return s.AdoptTransport(e, st)
+}
+
+// AdoptTransport is SetSocketDescriptor for a transport made elsewhere:
+// a server's accepted connection (engine.AcceptedEngine, which needs no
+// system call to describe its descriptor) or a proxy engine. On failure
+// the transport is left to the caller.
+func (s *AbstractSocket) AdoptTransport(t Transport, st State) error {
 	s.cancelLookup()
 	s.releaseTransport()
 	s.resetBuffers()
-	if err := s.attach(e); err != nil {
-		// The descriptor goes back to the caller; only the engine's hold
-		// on it is dropped, which does not close it.
+	if err := s.attach(t); err != nil {
 		s.setError(SocketResourceError, "", err)
 		return wrapErr("setSocketDescriptor", err)
 	}
