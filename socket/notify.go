@@ -250,3 +250,9 @@ func (s *AbstractSocket) RearmReadNotifier() {
 		s.setNotify(s.readWanted(), s.notifier.WriteEnabled())
 	}
 }
+
+// DatagramReady announces datagrams that a datagram socket class buffered
+// itself (udp reads them in batches), exactly as the read notification
+// does: the notifier stays off until RearmReadNotifier, and ReadyRead goes
+// through the same no-recursion guard.
+func (s *AbstractSocket) DatagramReady() { s.datagramReady() }

@@ -6,9 +6,19 @@
 // What differs is what QUdpSocket changes: UDP is unbuffered, so
 // WriteDatagram, SendDatagram and a connected Write send one datagram at
 // once and emit BytesWritten before they return; ReadDatagram and
-// ReceiveDatagram take one datagram straight from the kernel; and
-// ReadyRead follows QUdpSocket's rule: it is not emitted again while a
-// datagram announced by it is unread, and every read re-arms it.
+// ReceiveDatagram take one datagram at a time; and ReadyRead follows
+// QUdpSocket's rule: it is not emitted again while a datagram announced by
+// it is unread, and every read re-arms it.
+//
+// Beyond Qt, and invisible to the user: once ReadyRead has announced
+// datagrams, the socket takes up to 32 of them from the kernel in one
+// recvmmsg (a loop of recvmsg where the system has none) and serves
+// HasPendingDatagrams, PendingDatagramSize and the reads from that batch,
+// with the same sizes, payloads and metadata, and ReadyRead coming again
+// on a later turn while any remain. Batches are pooled and held only while
+// datagrams are buffered; a socket read without ReadyRead reads one
+// datagram per system call as before. WriteDatagrams sends a slice of
+// datagrams in sendmmsg calls, with SendDatagram's signals and errors.
 //
 // A receiver binds and reads in its ReadyRead slot until nothing is pending:
 //

@@ -26,11 +26,26 @@ func (s *Socket) PendingDatagramSize() int64 {
 	if dt == nil {
 		return -1
 	}
-	n, err := dt.PendingDatagramSize()
-	if err != nil {
+	tried := s.fill()
+	switch {
+	case s.rx != nil:
+		return int64(s.headSize())
+	case s.rxErr != nil:
 		return -1
+	case !tried:
+		if n, err := dt.PendingDatagramSize(); err == nil {
+			return int64(n)
+		}
 	}
-	return int64(n)
+	if s.announced {
+		// A ReadyRead announced a datagram that is not there: another
+		// socket's slot read it first (Qt's multicastreceiver drains two
+		// sockets from one slot). Nothing is unread, so the read notifier
+		// goes back on; left off, the socket would never announce again.
+		s.announced, s.held = false, false
+		s.RearmReadNotifier()
+	}
+	return -1
 }
 
 // BytesAvailable returns the size of the first pending datagram, or 0
@@ -54,12 +69,31 @@ func (s *Socket) ReadDatagram(p []byte) (n int, addr netip.Addr, port uint16, er
 	if dt == nil {
 		return 0, netip.Addr{}, 0, notBound("readDatagram", s.State())
 	}
-	n, err = dt.ReadDatagram(p, &s.rh)
-	s.rearm()
+	n, err = s.readOne(dt, p, &s.rh)
 	if err != nil {
 		return 0, netip.Addr{}, 0, s.readFailed("readDatagram", err)
 	}
 	return n, s.rh.Addr.Addr(), s.rh.Addr.Port(), nil
+}
+
+// readOne reads the next datagram into p, from the ring when it holds
+// one (filling it first when batching is on), else with one recvmsg; h
+// gets the metadata when not nil. Every call ends in afterRead, which
+// re-arms ReadyRead as Qt's reads do.
+func (s *Socket) readOne(dt datagramTransport, p []byte, h *engineHeader) (n int, err error) {
+	tried := s.fill()
+	switch {
+	case s.rx != nil:
+		n = s.take(p, h)
+	case s.rxErr != nil:
+		err, s.rxErr = s.rxErr, nil
+	case tried:
+		err = engine.ErrWouldBlock
+	default:
+		n, err = dt.ReadDatagram(p, h)
+	}
+	s.afterRead()
+	return n, err
 }
 
 // ReceiveDatagram receives one datagram of at most maxSize bytes with its
@@ -77,11 +111,11 @@ func (s *Socket) ReceiveDatagram(maxSize int) (Datagram, error) {
 		return Datagram{HopLimit: -1}, notBound("receiveDatagram", s.State())
 	}
 	if maxSize < 0 {
-		size, err := dt.PendingDatagramSize()
-		if err != nil {
-			return Datagram{HopLimit: -1}, &socket.Error{Code: socket.TemporaryError, Op: "receiveDatagram", Err: err}
+		size := s.PendingDatagramSize()
+		if size < 0 {
+			return Datagram{HopLimit: -1}, &socket.Error{Code: socket.TemporaryError, Op: "receiveDatagram", Err: engine.ErrWouldBlock}
 		}
-		maxSize = size
+		maxSize = int(size)
 	}
 	return s.receive(dt, make([]byte, maxSize))
 }
@@ -99,8 +133,7 @@ func (s *Socket) ReceiveDatagramInto(p []byte) (Datagram, error) {
 }
 
 func (s *Socket) receive(dt datagramTransport, p []byte) (Datagram, error) {
-	n, err := dt.ReadDatagram(p, &s.rh)
-	s.rearm()
+	n, err := s.readOne(dt, p, &s.rh)
 	if err != nil {
 		return Datagram{HopLimit: -1}, s.readFailed("receiveDatagram", err)
 	}
@@ -135,8 +168,7 @@ func (s *Socket) Read(p []byte) (int, error) {
 	if dt == nil {
 		return 0, io.EOF
 	}
-	n, err := dt.ReadDatagram(p, nil)
-	s.rearm()
+	n, err := s.readOne(dt, p, nil)
 	switch {
 	case err == nil:
 		return n, nil
@@ -154,20 +186,13 @@ func (s *Socket) readFailed(op string, err error) error {
 	return s.failErr(op, err)
 }
 
-// rearm re-enables ReadyRead after a read, as QUdpSocket re-enables its
-// read notifier on every read.
-func (s *Socket) rearm() {
-	s.announced = false
-	s.RearmReadNotifier()
-}
-
 // WaitForReadyRead blocks until a datagram can be read (true) or d passes
 // (false, with SocketTimeoutError through ErrorOccurred), as
 // QAbstractSocket::waitForReadyRead does on a QUdpSocket: ReadyRead is
 // emitted for a new datagram; a datagram already announced and still
 // unread makes it return true at once, without a second ReadyRead.
 func (s *Socket) WaitForReadyRead(d time.Duration) bool {
-	if s.announcedPending() {
+	if s.readyNow() {
 		return true
 	}
 	return s.AbstractSocket.WaitForReadyRead(d)
@@ -175,12 +200,22 @@ func (s *Socket) WaitForReadyRead(d time.Duration) bool {
 
 // WaitForReadyReadContext is WaitForReadyRead bounded by ctx.
 func (s *Socket) WaitForReadyReadContext(ctx context.Context) error {
-	if s.announcedPending() {
+	if s.readyNow() {
 		return nil
 	}
 	return s.AbstractSocket.WaitForReadyReadContext(ctx)
 }
 
-func (s *Socket) announcedPending() bool {
-	return s.announced && s.HasPendingDatagrams()
+// readyNow reports whether a wait for ReadyRead is over before it begins:
+// a datagram already announced is still pending, or, during a batch, the
+// ring (refilled if empty) holds datagrams that no ReadyRead has announced
+// since the last read. The kernel notifier, off during a batch, cannot
+// announce them, so ReadyRead is emitted for them here, as Qt's wait
+// emits it for a datagram queued in the kernel; with nothing left the
+// batch ends and the wait goes to the kernel.
+func (s *Socket) readyNow() bool {
+	if s.announced && s.HasPendingDatagrams() {
+		return true
+	}
+	return s.transport() != nil && s.held && s.announceOrRelease()
 }

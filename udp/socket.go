@@ -41,6 +41,18 @@ type Socket struct {
 	wh engineHeader // write scratch
 
 	announced bool // ReadyRead announced a datagram that is still unread
+
+	// Receive batching (ring.go). held: a ReadyRead announcement holds
+	// the socket's read notifier off (no read has re-armed it since), so
+	// datagrams may be buffered here and announced by the socket itself.
+	bt          batchTransport // dt's batch reads, nil when it has none
+	rx          *ring          // buffered datagrams, nil when none
+	rxErr       error          // the error that ended the last batch, for the next read
+	held        bool
+	checkPosted bool   // turnCheck is posted to the loop
+	checkFn     func() // s.turnCheck, made once so that posting allocates nothing
+
+	wb *writeBatch // WriteDatagrams' scratch, made on its first call
 }
 
 // NewSocket creates an unbound UDP socket on loop (QUdpSocket's
@@ -50,7 +62,8 @@ func NewSocket(loop *engine.Loop) *Socket {
 	s := &Socket{AbstractSocket: socket.NewAbstractSocket(socket.UDPSocket, loop)}
 	// Tracks what the embedded socket's read notification announced, for
 	// WaitForReadyRead (see there).
-	s.ReadyRead.Connect(func() { s.announced = true })
+	s.ReadyRead.Connect(func() { s.announced, s.held = true, true })
+	s.checkFn = s.turnCheck
 	return s
 }
 
@@ -60,12 +73,12 @@ func NewSocket(loop *engine.Loop) *Socket {
 // QNativeSocketEngine::initialize does for every UDP socket.
 func (s *Socket) transport() datagramTransport {
 	tr := s.Transport()
-	if tr == nil {
-		return nil
-	}
 	if tr != s.tr {
+		// A new descriptor, or none: what the old one buffered is gone.
+		s.dropBuffered()
 		dt, _ := tr.(datagramTransport)
 		s.tr, s.dt = tr, dt
+		s.bt, _ = tr.(batchTransport)
 		if dt != nil {
 			// Best effort, as in Qt: a system without these options
 			// still sends and receives, with less metadata.
@@ -132,6 +145,7 @@ func (s *Socket) SetSocketDescriptor(fd int, st socket.State) error {
 // left unread on the previous descriptor may have left off.
 func (s *Socket) attached() {
 	if s.transport() != nil {
-		s.rearm()
+		s.announced, s.held = false, false
+		s.RearmReadNotifier()
 	}
 }

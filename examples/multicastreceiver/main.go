@@ -27,6 +27,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 
 	"github.com/qsock/qsock/engine"
 	"github.com/qsock/qsock/examples/internal/fortune"
@@ -141,11 +142,23 @@ func (r *receiver) processPendingDatagrams() {
 		if err != nil {
 			continue
 		}
-		fmt.Printf("Received IPv6 datagram from [%v]:%d: %q\n", d.Sender.Addr(), d.Sender.Port(), d.Data)
+		fmt.Printf("Received IPv6 datagram from [%v]:%d: %q\n", qtZone(d.Sender.Addr()), d.Sender.Port(), d.Data)
 		if r.counted() {
 			return
 		}
 	}
+}
+
+// qtZone names a link-local address's zone by its interface, as Qt's
+// QHostAddress::toString prints it (fe80::1%eth0); the socket reports the
+// interface index, which is just as valid but not what Qt's label shows.
+func qtZone(a netip.Addr) netip.Addr {
+	if idx, err := strconv.Atoi(a.Zone()); err == nil {
+		if ifi, err := net.InterfaceByIndex(idx); err == nil {
+			return a.WithZone(ifi.Name)
+		}
+	}
+	return a
 }
 
 // counted counts one datagram against -n and reports whether that was the
