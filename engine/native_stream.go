@@ -27,10 +27,7 @@ func (e *NativeEngine) Write(p []byte) (int, error) {
 	if len(p) == 0 && e.sotype == unix.SOCK_STREAM {
 		return 0, nil
 	}
-	s := e.ws()
-	s.setIov1(p)
-	n, err := ignoringEINTRIO(func() (int, error) { return sysWrite(e.fd, &s.msg) })
-	s.clear()
+	n, err := ignoringEINTRIO(func() (int, error) { return sendOne(e, p) })
 	if err != nil {
 		return 0, wrapErr("write", err)
 	}
@@ -59,6 +56,9 @@ func (e *NativeEngine) Readv(bufs [][]byte) (int, error) {
 // continues from there. The iovec array lives in the engine, so a call
 // allocates nothing.
 func (e *NativeEngine) Writev(bufs [][]byte) (int, error) {
+	if len(bufs) == 1 && e.sotype == unix.SOCK_STREAM {
+		return e.Write(bufs[0]) // the common flush: one buffer, no msghdr
+	}
 	s := e.ws()
 	if s.setIovs(bufs) == 0 && e.sotype == unix.SOCK_STREAM {
 		s.clear()

@@ -20,3 +20,13 @@ func recvmsg(fd int, msg *unix.Msghdr, flags int) (int, error)
 
 //go:linkname sendmsg golang.org/x/sys/unix.sendmsg
 func sendmsg(fd int, msg *unix.Msghdr, flags int) (int, error)
+
+// sendOne sends one buffer through the engine's msghdr: libc's send is
+// not reachable without allocating here.
+func sendOne(e *NativeEngine, p []byte) (int, error) {
+	s := e.ws()
+	s.setIov1(p)
+	n, err := sysWrite(e.fd, &s.msg)
+	s.clear()
+	return n, err
+}

@@ -27,3 +27,30 @@ func sendmsg(fd int, msg *unix.Msghdr, flags int) (int, error) {
 	}
 	return int(n), nil
 }
+
+// sendOne sends one buffer with send(2): for a single buffer the kernel
+// is spared copying in a msghdr and an iovec array.
+func sendOne(e *NativeEngine, p []byte) (int, error) {
+	return sysSend(e.fd, p)
+}
+
+// sysSend is a stream write of one buffer (send with msgNoSignal); it
+// counts as SysWrite for fault injection.
+func sysSend(fd int, p []byte) (int, error) {
+	if err := hook(SysWrite); err != nil {
+		return -1, err
+	}
+	return send(fd, p, msgNoSignal)
+}
+
+func send(fd int, p []byte, flags int) (int, error) {
+	var ptr unsafe.Pointer
+	if len(p) > 0 {
+		ptr = unsafe.Pointer(&p[0])
+	}
+	n, _, e := unix.Syscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(n), nil
+}
