@@ -273,3 +273,34 @@ func TestCloseSequence(t *testing.T) {
 			"readChannelFinished", "disconnected")
 	})
 }
+
+// DisconnectFromHost while still connecting only marks the close: the
+// socket connects, sends what was written before, then closes (Qt).
+func TestDisconnectWhileConnectingIsPending(t *testing.T) {
+	l := newLoop(t)
+	ln, port := listener(t)
+	var s *tcp.Socket
+	var ev *events
+	l.Invoke(func() {
+		s = tcp.NewSocket(l)
+		ev = record(s)
+		s.ConnectToHost("127.0.0.1", port)
+		s.Write([]byte("sent before the close"))
+		s.DisconnectFromHost()
+		if st := s.State(); st != socket.ConnectingState {
+			t.Errorf("state right after DisconnectFromHost while connecting = %v", st)
+		}
+	})
+	peer := accept(t, ln)
+	peer.SetReadDeadline(time.Now().Add(5 * time.Second))
+	b, err := io.ReadAll(peer)
+	if err != nil || string(b) != "sent before the close" {
+		t.Fatalf("peer read %q, %v", b, err)
+	}
+	until(t, l, "closed", func() bool { return s.State() == socket.UnconnectedState })
+	l.Invoke(func() {
+		ev.Check(t, "pending close", "state:HostLookupState", "state:ConnectingState", "hostFound",
+			"state:ConnectedState", "connected", "state:ClosingState", "state:UnconnectedState",
+			"readChannelFinished", "disconnected")
+	})
+}
