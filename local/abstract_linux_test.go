@@ -36,7 +36,7 @@ func TestAbstractNamespace(t *testing.T) {
 	c.SetSocketOptions(local.AbstractNamespaceOption)
 	ev := record(c)
 	c.ConnectToServer(name)
-	ev.check(t, "abstract connect", "state:ConnectingState", "state:ConnectedState", "connected")
+	ev.Check(t, "abstract connect", "state:ConnectingState", "state:ConnectedState", "connected")
 	if c.FullServerName() != name {
 		t.Errorf("client FullServerName %q", c.FullServerName())
 	}
@@ -50,13 +50,13 @@ func TestAbstractNamespace(t *testing.T) {
 	plain := local.NewSocket(nil)
 	ev = record(plain)
 	plain.ConnectToServer(name)
-	ev.check(t, "plain client", "state:ConnectingState", "error:ServerNotFoundError", "state:UnconnectedState")
+	ev.Check(t, "plain client", "state:ConnectingState", "error:ServerNotFoundError", "state:UnconnectedState")
 
 	// An abstract client with no abstract server: the kernel refuses.
 	c.SetSocketOptions(local.AbstractNamespaceOption)
 	ev = record(c)
 	c.ConnectToServer(abstractName(t, "none"))
-	ev.check(t, "no abstract server", "state:ConnectingState", "error:ConnectionRefusedError", "state:UnconnectedState")
+	ev.Check(t, "no abstract server", "state:ConnectingState", "error:ConnectionRefusedError", "state:UnconnectedState")
 
 	// An abstract server's name matches exactly: a trailing NUL is part of it.
 	nul := local.NewServer(nil)

@@ -20,5 +20,5 @@ func TestAbstractNamespaceUnsupported(t *testing.T) {
 	c.SetSocketOptions(local.AbstractNamespaceOption)
 	ev := record(c)
 	c.ConnectToServer("x")
-	ev.check(t, "abstract", "state:ConnectingState", "error:UnsupportedSocketOperationError", "state:UnconnectedState")
+	ev.Check(t, "abstract", "state:ConnectingState", "error:UnsupportedSocketOperationError", "state:UnconnectedState")
 }

@@ -83,7 +83,7 @@ func TestWaitTimeouts(t *testing.T) {
 		t.Errorf("timed out after %v", el)
 	}
 	// Qt: SocketTimeoutError is reported, the connection stays.
-	ev.check(t, "read timeout", "error:SocketTimeoutError")
+	ev.Check(t, "read timeout", "error:SocketTimeoutError")
 	if c.State() != local.ConnectedState || c.Error() != local.SocketTimeoutError ||
 		c.ErrorString() != "QLocalSocket: Socket operation timed out" {
 		t.Fatalf("after: %v %v %q", c.State(), c.Error(), c.ErrorString())

@@ -1,42 +1,35 @@
 package local_test
 
 import (
-	"os"
-	"runtime"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/qsock/qsock/internal/sockettest"
 
-	"github.com/qsock/qsock/engine"
 	"github.com/qsock/qsock/local"
 	"github.com/qsock/qsock/socket"
 )
 
-// events records a socket's signals as strings, in order.
-type events struct{ log []string }
+type events = sockettest.Recorder
 
+// record logs a local socket's signals, with QLocalSocket's error names.
 func record(s *local.Socket) *events {
 	e := &events{}
-	s.Connected.Connect(func() { e.add("connected") })
-	s.Disconnected.Connect(func() { e.add("disconnected") })
-	s.StateChanged.Connect(func(st socket.State) { e.add("state:" + st.String()) })
-	s.ErrorOccurred.Connect(func(err socket.SocketError) { e.add("error:" + local.ErrorName(err)) })
-	s.AboutToClose.Connect(func() { e.add("aboutToClose") })
-	s.ReadChannelFinished.Connect(func() { e.add("readChannelFinished") })
+	s.Connected.Connect(func() { e.Add("connected") })
+	s.Disconnected.Connect(func() { e.Add("disconnected") })
+	s.StateChanged.Connect(func(st socket.State) { e.Add("state:" + st.String()) })
+	s.ErrorOccurred.Connect(func(err socket.SocketError) { e.Add("error:" + local.ErrorName(err)) })
+	s.AboutToClose.Connect(func() { e.Add("aboutToClose") })
+	s.ReadChannelFinished.Connect(func() { e.Add("readChannelFinished") })
 	return e
 }
 
-func (e *events) add(s string) { e.log = append(e.log, s) }
-
-func (e *events) reset() { e.log = nil }
-
-func (e *events) check(t *testing.T, what string, want ...string) {
-	t.Helper()
-	if d := cmp.Diff(want, e.log); d != "" {
-		t.Fatalf("%s: signal sequence (-want +got):\n%s", what, d)
-	}
-}
+var (
+	newLoop           = sockettest.RunLoop
+	until             = sockettest.Until
+	openFDs           = sockettest.OpenFDs
+	settledGoroutines = sockettest.SettledGoroutines
+)
 
 // tmpdir points TMPDIR at a fresh directory for the test, so names that
 // are not paths land there and nothing collides or is left behind.
@@ -45,34 +38,6 @@ func tmpdir(t testing.TB) string {
 	d := t.TempDir()
 	t.Setenv("TMPDIR", d)
 	return d
-}
-
-// newLoop returns a loop that a goroutine runs until the test ends.
-func newLoop(t testing.TB) *engine.Loop {
-	t.Helper()
-	l, err := engine.NewLoop()
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); l.Run() }()
-	t.Cleanup(func() { l.Quit(); <-done; l.Close() })
-	return l
-}
-
-// until runs fn on the loop until it reports true or the time runs out.
-func until(t testing.TB, l *engine.Loop, what string, fn func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		var ok bool
-		l.Invoke(func() { ok = fn() })
-		if ok {
-			return
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
 }
 
 // listen starts a blocking-style server on name and closes it at the end.
@@ -98,21 +63,4 @@ func accept(t testing.TB, srv *local.Server) *local.Socket {
 	}
 	t.Cleanup(c.Abort)
 	return c
-}
-
-func openFDs(t testing.TB) int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("no /proc/self/fd: %v", err)
-	}
-	return len(ents)
-}
-
-func settledGoroutines(want int) int {
-	n := runtime.NumGoroutine()
-	for i := 0; i < 200 && n > want; i++ {
-		time.Sleep(5 * time.Millisecond)
-		n = runtime.NumGoroutine()
-	}
-	return n
 }

@@ -205,7 +205,7 @@ func TestBacklogFullRetries(t *testing.T) {
 		c.ConnectToServer("full")
 		defer c.Abort()
 		if c.State() == local.ConnectingState {
-			ev.check(t, "backlog full", "state:ConnectingState")
+			ev.Check(t, "backlog full", "state:ConnectingState")
 			waiting = c
 		}
 	}

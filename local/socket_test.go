@@ -57,7 +57,7 @@ func TestConnectSequence(t *testing.T) {
 	c := local.NewSocket(nil)
 	ev := record(c)
 	c.ConnectToServer("seq")
-	ev.check(t, "connect", "state:ConnectingState", "state:ConnectedState", "connected")
+	ev.Check(t, "connect", "state:ConnectingState", "state:ConnectedState", "connected")
 	if c.ServerName() != "seq" || c.FullServerName() != dir+"/seq" || c.OpenMode() != socket.ReadWrite || c.SocketDescriptor() < 0 {
 		t.Fatalf("connected: name %q full %q mode %v fd %d", c.ServerName(), c.FullServerName(), c.OpenMode(), c.SocketDescriptor())
 	}
@@ -69,18 +69,18 @@ func TestConnectSequence(t *testing.T) {
 	if p.FullServerName() != dir+"/seq" || p.ServerName() != "seq" || p.State() != local.ConnectedState {
 		t.Fatalf("accepted: %q %q %v", p.ServerName(), p.FullServerName(), p.State())
 	}
-	ev.reset()
+	ev.Reset()
 	c.DisconnectFromServer()
-	ev.check(t, "disconnect", "state:ClosingState", "state:UnconnectedState", "readChannelFinished", "disconnected")
+	ev.Check(t, "disconnect", "state:ClosingState", "state:UnconnectedState", "readChannelFinished", "disconnected")
 	// Qt clears both names when the socket becomes Unconnected.
 	if c.ServerName() != "" || c.FullServerName() != "" {
 		t.Fatalf("after disconnect: name %q full %q", c.ServerName(), c.FullServerName())
 	}
 	// ConnectToServer("") uses ServerName().
 	c.SetServerName("seq")
-	ev.reset()
+	ev.Reset()
 	c.ConnectToServer("")
-	ev.check(t, "reconnect by ServerName", "state:ConnectingState", "state:ConnectedState", "connected")
+	ev.Check(t, "reconnect by ServerName", "state:ConnectingState", "state:ConnectedState", "connected")
 	c.Abort()
 }
 
@@ -92,7 +92,7 @@ func TestServerNotFound(t *testing.T) {
 	var nameInSlot string
 	c.ErrorOccurred.Connect(func(socket.SocketError) { stateInSlot, nameInSlot = c.State(), c.ServerName() })
 	c.ConnectToServer("nobody")
-	ev.check(t, "not found", "state:ConnectingState", "error:ServerNotFoundError", "state:UnconnectedState")
+	ev.Check(t, "not found", "state:ConnectingState", "error:ServerNotFoundError", "state:UnconnectedState")
 	if c.ErrorString() != "QLocalSocket::connectToServer: Invalid name" {
 		t.Errorf("ErrorString = %q", c.ErrorString())
 	}
@@ -113,7 +113,7 @@ func TestNameErrors(t *testing.T) {
 		c := local.NewSocket(nil)
 		ev := record(c)
 		c.ConnectToServer(name)
-		ev.check(t, "client "+name, "state:ConnectingState", "error:ServerNotFoundError", "state:UnconnectedState")
+		ev.Check(t, "client "+name, "state:ConnectingState", "error:ServerNotFoundError", "state:UnconnectedState")
 		if c.ErrorString() != "QLocalSocket::connectToServer: Invalid name" {
 			t.Errorf("client %q: ErrorString %q", name, c.ErrorString())
 		}
@@ -140,7 +140,7 @@ func TestConnectionRefused(t *testing.T) {
 	c := local.NewSocket(nil)
 	ev := record(c)
 	c.ConnectToServer("dead")
-	ev.check(t, "refused", "state:ConnectingState", "error:ConnectionRefusedError", "state:UnconnectedState")
+	ev.Check(t, "refused", "state:ConnectingState", "error:ConnectionRefusedError", "state:UnconnectedState")
 	if c.ErrorString() != "QLocalSocket::connectToServer: Connection refused" {
 		t.Errorf("ErrorString = %q", c.ErrorString())
 	}
@@ -154,7 +154,7 @@ func TestAccessDenied(t *testing.T) {
 		c := local.NewSocket(nil)
 		ev := record(c)
 		c.ConnectToServer("private")
-		ev.check(t, what, "state:ConnectingState", "error:SocketAccessError", "state:UnconnectedState")
+		ev.Check(t, what, "state:ConnectingState", "error:SocketAccessError", "state:UnconnectedState")
 		if c.ErrorString() != "QLocalSocket::connectToServer: Socket access error" {
 			t.Errorf("%s: ErrorString %q", what, c.ErrorString())
 		}
@@ -215,7 +215,7 @@ func TestRemoteClose(t *testing.T) {
 	c.ConnectToServer("rc")
 	p := accept(t, srv)
 	ev := record(c)
-	c.ReadyRead.Connect(func() { ev.add("readyRead") })
+	c.ReadyRead.Connect(func() { ev.Add("readyRead") })
 	p.WriteString("bye")
 	p.DisconnectFromServer()
 	if p.State() != local.UnconnectedState && !p.WaitForDisconnected(5*time.Second) {
@@ -226,7 +226,7 @@ func TestRemoteClose(t *testing.T) {
 			t.Fatalf("WaitForReadyRead: %v %v", c.State(), c.ErrorString())
 		}
 	}
-	ev.check(t, "remote close", "readyRead", "error:PeerClosedError", "state:ClosingState",
+	ev.Check(t, "remote close", "readyRead", "error:PeerClosedError", "state:ClosingState",
 		"state:UnconnectedState", "readChannelFinished", "disconnected")
 	if c.ErrorString() != "QLocalSocket: Remote closed" {
 		t.Errorf("ErrorString %q", c.ErrorString())
@@ -245,14 +245,14 @@ func TestAbort(t *testing.T) {
 	ev := record(c)
 	c.WriteString("never sent")
 	c.Abort()
-	ev.check(t, "abort", "aboutToClose", "state:UnconnectedState", "readChannelFinished", "disconnected")
+	ev.Check(t, "abort", "aboutToClose", "state:UnconnectedState", "readChannelFinished", "disconnected")
 	if c.BytesToWrite() != 0 || c.SocketDescriptor() != -1 || c.IsOpen() {
 		t.Fatalf("after abort: toWrite %d fd %d open %v", c.BytesToWrite(), c.SocketDescriptor(), c.IsOpen())
 	}
 	pe := record(p)
 	p.WaitForReadyRead(5 * time.Second)
 	if p.State() != local.UnconnectedState || p.Error() != local.PeerClosedError {
-		t.Fatalf("peer after abort: %v %v %v", p.State(), p.Error(), pe.log)
+		t.Fatalf("peer after abort: %v %v %v", p.State(), p.Error(), pe.Log)
 	}
 	if p.BytesAvailable() != 0 {
 		t.Fatalf("peer got %q", p.ReadAll())
@@ -292,7 +292,7 @@ func TestDelayedDisconnectDeliversEverything(t *testing.T) {
 	}
 	until(t, loop, "client Unconnected", func() bool { return c.State() == local.UnconnectedState })
 	loop.Invoke(func() {
-		ev.check(t, "delayed disconnect", "state:ConnectingState", "state:ConnectedState", "connected",
+		ev.Check(t, "delayed disconnect", "state:ConnectingState", "state:ConnectedState", "connected",
 			"state:ClosingState", "state:UnconnectedState", "readChannelFinished", "disconnected")
 		if written != size {
 			t.Errorf("BytesWritten total %d", written)
@@ -402,7 +402,7 @@ func TestSetSocketDescriptor(t *testing.T) {
 	}
 	defer a.Abort()
 	defer b.Abort()
-	ev.check(t, "adopt", "state:ConnectedState") // no connected(), as Qt
+	ev.Check(t, "adopt", "state:ConnectedState") // no connected(), as Qt
 	a.WriteString("ping")
 	a.Flush()
 	if !b.WaitForReadyRead(5*time.Second) || string(b.ReadAll()) != "ping" {
@@ -432,7 +432,7 @@ func TestWrongState(t *testing.T) {
 	accept(t, srv)
 	ev := record(c)
 	c.ConnectToServer("ws")
-	ev.check(t, "connect while connected", "error:OperationError")
+	ev.Check(t, "connect while connected", "error:OperationError")
 	if c.State() != local.ConnectedState ||
 		c.ErrorString() != "QLocalSocket::connectToserver: Operation not permitted when socket is in this state" {
 		t.Errorf("after: %v %q", c.State(), c.ErrorString())
@@ -441,12 +441,12 @@ func TestWrongState(t *testing.T) {
 	if c.ServerName() != "ws" {
 		t.Errorf("SetServerName while connected changed it to %q", c.ServerName())
 	}
-	ev.reset()
+	ev.Reset()
 	c.ConnectToHost("localhost", 80)
 	if err := c.Bind(socket.AnyIPv4, 0, socket.DefaultForPlatform); !errors.Is(err, local.OperationError) {
 		t.Errorf("Bind: %v", err)
 	}
-	ev.check(t, "host calls", "error:OperationError", "error:OperationError")
+	ev.Check(t, "host calls", "error:OperationError", "error:OperationError")
 	if c.State() != local.ConnectedState {
 		t.Errorf("state %v", c.State())
 	}
