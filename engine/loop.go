@@ -39,6 +39,8 @@ type Loop struct {
 	nposted     atomic.Int32 // len(posted), readable without the lock
 	posted      []func()
 	spare       []func()
+	droppable   map[*func()]func() // PostOr's functions not yet run -> their dropped
+
 	closed      bool
 	polling     atomic.Bool // the loop is (about to be) blocked in wait
 	wakePending atomic.Bool // a wake-up was signalled and not yet drained
@@ -243,6 +245,38 @@ func (l *Loop) TryPost(fn func()) bool {
 	return true
 }
 
+// PostOr is Post for a function that hands over a resource (an accepted
+// descriptor): if the loop is closed before fn runs — already, or later
+// with fn still queued — dropped is called instead, on the goroutine that
+// closes the loop or on the caller's when the loop is already closed, so
+// the resource can be released. Exactly one of fn and dropped runs.
+func (l *Loop) PostOr(fn, dropped func()) {
+	key := new(func())
+	run := func() {
+		l.mu.Lock()
+		_, mine := l.droppable[key]
+		delete(l.droppable, key)
+		l.mu.Unlock()
+		if mine {
+			fn()
+		}
+	}
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		dropped()
+		return
+	}
+	if l.droppable == nil {
+		l.droppable = make(map[*func()]func())
+	}
+	l.droppable[key] = dropped
+	l.posted = append(l.posted, run)
+	l.nposted.Add(1)
+	l.mu.Unlock()
+	l.wakeup()
+}
+
 // Invoke runs fn on the loop's goroutine and returns after it ran
 // (Qt::BlockingQueuedConnection). Called from the loop's own goroutine it
 // runs fn at once instead of deadlocking. It waits for the loop to run, so
@@ -338,6 +372,8 @@ func (l *Loop) Close() error {
 	l.closed = true
 	l.posted = nil
 	l.nposted.Store(0)
+	drops := l.droppable
+	l.droppable = nil
 	done := l.done
 	close(l.closing)
 	l.mu.Unlock()
@@ -351,7 +387,11 @@ func (l *Loop) Close() error {
 		}
 	}
 	l.Quit()
-	return l.release()
+	err := l.release()
+	for _, dropped := range drops {
+		dropped()
+	}
+	return err
 }
 
 func (l *Loop) release() error {

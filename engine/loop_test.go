@@ -534,3 +534,21 @@ func TestLoopGroup(t *testing.T) {
 		t.Fatal("NewLoopGroup(0) succeeded")
 	}
 }
+
+// PostOr runs exactly one of fn and dropped, whether the loop closes
+// before, during or after the hand-off.
+func TestPostOrRunsExactlyOne(t *testing.T) {
+	l, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ran, dropped int
+	l.PostOr(func() { ran++ }, func() { dropped++ })
+	l.ProcessEvents(0)
+	l.PostOr(func() { ran++ }, func() { dropped++ }) // still queued at Close
+	l.Close()
+	l.PostOr(func() { ran++ }, func() { dropped++ }) // after Close
+	if ran != 1 || dropped != 2 {
+		t.Fatalf("ran %d, dropped %d; want 1 and 2", ran, dropped)
+	}
+}

@@ -56,6 +56,30 @@
 // than SetHandshakeTimeout (5 s by default) is dropped with
 // ErrorOccurred(socket, code) and never becomes pending.
 //
+// SSLServer serves on a LoopGroup the same way: each socket is made,
+// handshakes and times out on the group's next loop, and with SetHandler
+// goes, encrypted, to the handler there. The server's signals stay on the
+// server's loop, posted in order from the socket's; their socket is
+// touched only through its loop's Post or Invoke. An SSLErrors slot on the
+// server's loop is then a report: what it posts reaches the socket after
+// the socket decided (unless PauseOnSSLErrors holds it for Resume). The
+// decision is made on the socket's loop, in the configuration or in the
+// function given to SetBeforeHandshake, which runs there before the
+// handshake starts and can call IgnoreSSLErrors(list) or connect the
+// socket's own SSLErrors:
+//
+//	srv.SetLoopGroup(group)
+//	srv.SetBeforeHandshake(func(c *sslsock.Socket) { // on c.Loop()
+//		c.SSLErrors.Connect(func(errs []sslsock.Error) {
+//			if acceptable(errs) {
+//				c.IgnoreSSLErrors()
+//			}
+//		})
+//	})
+//	srv.SetHandler(func(c *sslsock.Socket) { // on c.Loop(), encrypted
+//		c.ReadyRead.Connect(func() { c.Write(c.ReadAll()) })
+//	})
+//
 // # Out of descriptors
 //
 // When accept fails with EMFILE or ENFILE (or ENOBUFS, ENOMEM), the server

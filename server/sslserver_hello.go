@@ -16,20 +16,24 @@ const tlsHandshakeRecord = 0x16
 // handshake record: the socket reports SSLHandshakeFailedError.
 var errNotTLS = fmt.Errorf("the client did not start a TLS handshake: %w", socket.SSLHandshakeFailedError)
 
-// helloLayer sits over a server socket's TLS layer until the client's
-// first bytes arrive, to see the first one: what Qt's QSslServer does
-// with a readyRead slot and peek before it starts the handshake. Here
-// the handshake starts at accept (the TLS layer must see every byte), so
-// the first byte is observed on its way in instead. The layer takes
-// itself out after the first read.
+// helloLayer sits over a server socket's TLS layer while the server
+// watches its handshake. It sees the client's first byte: what Qt's
+// QSslServer does with a readyRead slot and peek before it starts the
+// handshake. Here the handshake starts at accept (the TLS layer must see
+// every byte), so the first byte is observed on its way in instead. It
+// also notices the socket's loop closing under a handshake (Release),
+// which emits no signal. The server takes it out when the handshake ends.
 type helloLayer struct {
 	socket.Layer
-	s *SSLServer
-	h *handshake
+	h    *handshake
+	seen bool
 }
 
 // ReadTransport passes the read on, noting its first byte.
 func (hl *helloLayer) ReadTransport(t socket.Transport, plain socket.PlaintextSink) error {
+	if hl.seen {
+		return hl.Layer.ReadTransport(t, plain)
+	}
 	pt := firstByte{Transport: t}
 	err := hl.Layer.ReadTransport(&pt, plain)
 	if !pt.seen {
@@ -41,16 +45,30 @@ func (hl *helloLayer) ReadTransport(t socket.Transport, plain socket.PlaintextSi
 		}
 		return err
 	}
-	c := hl.h.c
-	if c.Layer() == socket.Layer(hl) {
-		c.SetLayer(hl.Layer)
+	hl.seen = true
+	if pt.first != tlsHandshakeRecord {
+		return errNotTLS
 	}
 	// The handshake goroutine's results reach the socket through its
 	// loop, after this returns: StartedEncryptionHandshake comes first.
-	if serr := hl.s.started(hl.h, pt.first); serr != nil {
-		return serr
-	}
+	hl.h.started()
 	return err
+}
+
+// Release passes the release on. The socket releases its layer when it
+// closes, before it reports why; only a release by Loop.Close, which
+// reports nothing, ends the watch here. Posting to a closed loop fails, which
+// is how that case is told apart; otherwise the posted check finds the
+// watch already ended by the socket's own signals.
+func (hl *helloLayer) Release() {
+	hl.Layer.Release()
+	h := hl.h
+	if h.local {
+		return // the server's loop is the one closing: it goes too
+	}
+	if l := h.c.Loop(); l != nil && !l.TryPost(h.gone) {
+		h.gone()
+	}
 }
 
 // firstByte is a Transport that remembers the first byte read through it.

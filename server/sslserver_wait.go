@@ -92,7 +92,7 @@ func (s *SSLServer) driveHandshakes(left time.Duration) {
 		if !h.deadline.IsZero() {
 			rest := time.Until(h.deadline)
 			if rest <= 0 {
-				s.timedOut(h)
+				h.timedOut()
 				continue
 			}
 			step = min(step, rest)

@@ -53,27 +53,27 @@ func (l *Listener[T]) HandOff(home, target *engine.Loop, fd int,
 		}
 		return
 	}
-	if !target.TryPost(func() {
+	target.PostOr(func() {
 		c, ok := make1(mk, target, fd)
-		if !home.TryPost(func() { done(c, ok) }) && ok {
-			drop(c) // the listener's loop is gone
-		}
-	}) {
+		home.PostOr(func() { done(c, ok) }, func() {
+			if ok {
+				drop(c) // the listener's loop is gone
+			}
+		})
+	}, func() {
 		unix.Close(fd) // the worker loop is gone
 		l.Release(t)
-	}
+	})
 }
 
 // HandTo makes the connection for fd on target and gives it to h there:
 // the serve-on-a-worker mode, where nothing comes back to the listener.
 func HandTo[T any](target *engine.Loop, fd int, mk func(*engine.Loop, int) (T, bool), h func(T)) {
-	if !target.TryPost(func() {
+	target.PostOr(func() {
 		if c, ok := make1(mk, target, fd); ok {
 			h(c)
 		}
-	}) {
-		unix.Close(fd) // the worker loop is gone
-	}
+	}, func() { unix.Close(fd) }) // the worker loop is gone
 }
 
 func make1[T any](mk func(*engine.Loop, int) (T, bool), loop *engine.Loop, fd int) (T, bool) {
