@@ -35,11 +35,11 @@ type Loop struct {
 	regs []registration
 	free []uint32
 
-	mu          sync.Mutex   // guards posted, closed
-	nposted     atomic.Int32 // len(posted), readable without the lock
-	posted      []func()
-	spare       []func()
-	droppable   map[*func()]func() // PostOr's functions not yet run -> their dropped
+	mu        sync.Mutex   // guards posted, closed
+	nposted   atomic.Int32 // len(posted), readable without the lock
+	posted    []func()
+	spare     []func()
+	droppable map[*func()]func() // PostOr's functions not yet run -> their dropped
 
 	closed      bool
 	polling     atomic.Bool // the loop is (about to be) blocked in wait
