@@ -15,9 +15,13 @@ import (
 // crypto/tls returns without breaking the connection, so record
 // processing runs on the loop and resumes when more bytes arrive.
 type bufConn struct {
-	mu       sync.Mutex
-	cond     sync.Cond
-	in       []byte
+	mu    sync.Mutex
+	cond  sync.Cond
+	in    []byte // ciphertext fed; in[inOff:] not read yet
+	inOff int
+	// recLeft is how much of the record crypto/tls is reading it has
+	// not been given yet; 0 at a record boundary.
+	recLeft  int
 	inEOF    error // io.EOF or the transport's error, once input ended
 	out      []byte
 	blocking bool
@@ -45,8 +49,11 @@ var errWouldBlock net.Error = wouldBlock{}
 func (c *bufConn) Read(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for len(c.in) == 0 {
+	for !c.readable() {
 		if c.inEOF != nil {
+			if len(c.in) > c.inOff {
+				break // a truncated record: crypto/tls reports it
+			}
 			return 0, c.inEOF
 		}
 		if c.closed {
@@ -57,10 +64,22 @@ func (c *bufConn) Read(p []byte) (int, error) {
 		}
 		c.cond.Wait()
 	}
-	n := copy(p, c.in)
-	c.in = c.in[n:]
-	if len(c.in) == 0 {
-		c.in = c.in[:0:0]
+	avail := c.in[c.inOff:]
+	if c.recLeft == 0 && len(avail) >= recordHeaderLen {
+		c.recLeft = recordHeaderLen + (int(avail[3])<<8 | int(avail[4]))
+	}
+	if c.recLeft > 0 && len(avail) > c.recLeft {
+		// Never past the end of the record: crypto/tls then holds
+		// nothing beyond the record it works on, so hasRecord says
+		// exactly when a Read would make progress.
+		avail = avail[:c.recLeft]
+	}
+	n := copy(p, avail)
+	c.inOff += n
+	c.recLeft = max(c.recLeft-n, 0)
+	if c.inOff == len(c.in) {
+		// Drained: keep the array for the next feed.
+		c.in, c.inOff = c.in[:0], 0
 	}
 	return n, nil
 }
@@ -81,9 +100,36 @@ func (c *bufConn) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+const recordHeaderLen = 5
+
+// readable reports whether Read can hand crypto/tls something: the rest
+// of the record it is reading, or a whole header to start the next.
+// Called with mu held.
+func (c *bufConn) readable() bool {
+	n := len(c.in) - c.inOff
+	return n > 0 && (c.recLeft > 0 || n >= recordHeaderLen)
+}
+
+// hasRecord reports whether the bytes buffered complete the record
+// crypto/tls is reading, or hold a whole next one: whether conn.Read on
+// the loop would make progress rather than find nothing to do.
+func (c *bufConn) hasRecord() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	avail := c.in[c.inOff:]
+	if c.recLeft > 0 {
+		return len(avail) >= c.recLeft
+	}
+	return len(avail) >= recordHeaderLen && len(avail) >= recordHeaderLen+(int(avail[3])<<8|int(avail[4]))
+}
+
 // feed adds ciphertext read from the transport.
 func (c *bufConn) feed(p []byte) {
 	c.mu.Lock()
+	if c.inOff > 0 && len(c.in)+len(p) > cap(c.in) {
+		n := copy(c.in, c.in[c.inOff:])
+		c.in, c.inOff = c.in[:n], 0
+	}
 	c.in = append(c.in, p...)
 	c.mu.Unlock()
 	c.cond.Broadcast()
@@ -118,19 +164,28 @@ func (c *bufConn) takeOut() []byte {
 	return b
 }
 
-func (c *bufConn) unshift(b []byte) {
-	if len(b) == 0 {
-		return
-	}
+// unshift puts back what the kernel did not take of b, which takeOut
+// returned; when it took everything, b's array is kept for the next
+// Write.
+func (c *bufConn) unshift(b []byte, n int) {
 	c.mu.Lock()
-	c.out = append(b, c.out...)
+	switch {
+	case n < len(b):
+		c.out = append(b[n:], c.out...)
+	case c.out == nil && cap(b) <= maxKeptOut:
+		c.out = b[:0]
+	}
 	c.mu.Unlock()
 }
+
+// maxKeptOut bounds the ciphertext array a connection keeps between
+// writes.
+const maxKeptOut = 16 << 10
 
 func (c *bufConn) pending() (in, out int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.in), len(c.out)
+	return len(c.in) - c.inOff, len(c.out)
 }
 
 func (c *bufConn) Close() error {

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
-	"net"
 	"sync"
 
 	"github.com/qsock/qsock/engine"
@@ -32,8 +31,7 @@ type tlsLayer struct {
 	mu    sync.Mutex
 	queue []func()
 
-	scratch [16 << 10]byte
-	iov     [1][]byte
+	iov [1][]byte
 }
 
 // post queues fn for the socket's goroutine: the loop runs it at its next
@@ -105,9 +103,11 @@ func (l *tlsLayer) Ready() bool { return l.ready }
 // ReadTransport reads ciphertext. While the handshake runs it only feeds
 // the handshake goroutine; afterwards it decrypts on the spot.
 func (l *tlsLayer) ReadTransport(t socket.Transport, plain socket.PlaintextSink) error {
-	n, err := t.Read(l.scratch[:])
+	scratch := scratchPool.Get().(*[scratchSize]byte)
+	defer scratchPool.Put(scratch)
+	n, err := t.Read(scratch[:])
 	if n > 0 {
-		l.bc.feed(l.scratch[:n])
+		l.bc.feed(scratch[:n])
 	}
 	var end error
 	switch {
@@ -124,21 +124,28 @@ func (l *tlsLayer) ReadTransport(t socket.Transport, plain socket.PlaintextSink)
 		// and fails the handshake itself.
 		return nil
 	}
-	return l.decrypt(plain, end)
+	return l.decrypt(plain, end, scratch)
 }
 
+// scratchSize holds the largest TLS record's plaintext.
+const scratchSize = 16 << 10
+
+// scratchPool holds the arrays ReadTransport reads ciphertext into and
+// decrypt reads plaintext into: in use only during one call, so an idle
+// connection holds none.
+var scratchPool = sync.Pool{New: func() any { return new([scratchSize]byte) }}
+
 // decrypt moves every complete record's plaintext into the socket.
-func (l *tlsLayer) decrypt(plain socket.PlaintextSink, end error) error {
-	for {
-		n, err := l.conn.Read(l.scratch[:])
+func (l *tlsLayer) decrypt(plain socket.PlaintextSink, end error, scratch *[scratchSize]byte) error {
+	for l.bc.hasRecord() || end != nil {
+		n, err := l.conn.Read(scratch[:])
 		if n > 0 {
-			plain.WritePlaintext(l.scratch[:n])
+			plain.WritePlaintext(scratch[:n])
 		}
 		if err == nil {
 			continue
 		}
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
+		if err == errWouldBlock {
 			return end // no complete record buffered: wait for more
 		}
 		if err == io.EOF && end == nil {
@@ -149,6 +156,7 @@ func (l *tlsLayer) decrypt(plain socket.PlaintextSink, end error) error {
 		}
 		return err
 	}
+	return nil
 }
 
 // WriteTransport encrypts plaintext (once the handshake is done) and sends
@@ -172,7 +180,7 @@ func (l *tlsLayer) WriteTransport(t socket.Transport, bufs [][]byte) (taken int,
 	if n > 0 {
 		l.s.EncryptedBytesWritten.Emit(int64(n))
 	}
-	l.bc.unshift(out[n:])
+	l.bc.unshift(out, max(n, 0))
 	if werr != nil && !errors.Is(werr, engine.ErrWouldBlock) {
 		return taken, true, werr
 	}

@@ -195,7 +195,9 @@ func (s *Socket) handshakeFinished(err error) {
 	l.ready = true
 	// Ciphertext that came with the last handshake flight is plaintext
 	// now; queued writes go out after Encrypted, as in Qt.
-	end := l.decrypt(s.Plaintext(), nil)
+	scratch := scratchPool.Get().(*[scratchSize]byte)
+	end := l.decrypt(s.Plaintext(), nil, scratch)
+	scratchPool.Put(scratch)
 	s.Encrypted.Emit()
 	if s.layer != l {
 		return
