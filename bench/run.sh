@@ -10,11 +10,19 @@
 #   bench/run.sh -quick     smoke run (< 1 min): 1 round, short windows, 1,000
 #                           idle connections; writes bench/out/quick/ only
 #
+# After the plain scenarios, each round runs the TLS scenarios (full
+# handshakes, TLS echo, idle TLS connections) against the TLS servers: the
+# qsock SSLServer on one loop (qsocktls) and on a LoopGroup of 2
+# (qsocktls-2), and Go net + crypto/tls (gonettls). -tls-servers "" or
+# -tls-scenarios "" leaves them out; -servers "" -scenarios "" runs TLS
+# only.
+#
 # Build products go to bench/bin/, logs and the raw profile to bench/out/
 # (both ignored by git).
 #
 # Options: -rounds N, -window SECONDS, -warmup SECONDS, -servers "a b ...",
-# -scenarios "a b ...", -out DIR, -noprofile.
+# -scenarios "a b ...", -tls-servers "a b ...", -tls-scenarios "a b ...",
+# -out DIR, -noprofile.
 #
 # Servers: qsock (2 loops), qsock-1 (1 loop), gonet, gnet, cepoll, qt (only
 # when Qt 5's development files are installed: apt-get install qtbase5-dev).
@@ -37,6 +45,8 @@ OUT=
 PROFILE=1
 SERVERS="qsock qsock-1 gonet gnet cepoll qt"
 SCENARIOS="echo-1x64 echo-100x64 echo-1000x64 echo-100x4k pipe-100x64x16 bulk-64k connect idle"
+TLS_SERVERS="qsocktls qsocktls-2 gonettls"
+TLS_SCENARIOS="tls-connect tls-echo-100x64 tls-idle"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-quick) QUICK=1 ;;
@@ -45,9 +55,11 @@ while [ $# -gt 0 ]; do
 	-warmup) WARMUP=$2; shift ;;
 	-servers) SERVERS=$2; shift ;;
 	-scenarios) SCENARIOS=$2; shift ;;
+	-tls-servers) TLS_SERVERS=$2; shift ;;
+	-tls-scenarios) TLS_SCENARIOS=$2; shift ;;
 	-out) OUT=$2; shift ;;
 	-noprofile) PROFILE=0 ;;
-	*) echo "usage: $0 [-quick] [-rounds N] [-window S] [-warmup S] [-servers LIST] [-scenarios LIST] [-out DIR] [-noprofile]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-quick] [-rounds N] [-window S] [-warmup S] [-servers LIST] [-scenarios LIST] [-tls-servers LIST] [-tls-scenarios LIST] [-out DIR] [-noprofile]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -63,7 +75,7 @@ BIN=$BENCH/bin
 step() { printf '\n=== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
 
 step "build"
-go build -o "$BIN/" ./servers/qsock ./servers/gonet ./servers/gnet ./loadgen ./report
+go build -o "$BIN/" ./servers/qsock ./servers/gonet ./servers/gnet ./servers/qsocktls ./servers/gonettls ./loadgen ./report
 cc -O2 -Wall -o "$BIN/cepoll" servers/cepoll/echo.c
 HAVE_QT=0
 if pkg-config --exists Qt5Network 2>/dev/null && command -v g++ >/dev/null; then
@@ -88,6 +100,9 @@ server_cmd() {
 	gnet) echo "$BIN/gnet -port $port" ;;
 	cepoll) echo "$BIN/cepoll $port" ;;
 	qt) echo "$BIN/qtecho $port" ;;
+	qsocktls) echo "$BIN/qsocktls -port $port -loops 1 $*" ;;
+	qsocktls-2) echo "$BIN/qsocktls -port $port -loops 2 $*" ;;
+	gonettls) echo "$BIN/gonettls -port $port $*" ;;
 	*) echo "unknown server $name" >&2; return 1 ;;
 	esac
 }
@@ -103,6 +118,9 @@ scenario_args() {
 	bulk-64k) echo "-kind bulk -conns 1 -size 65536" ;;
 	connect) echo "-kind connect -workers 16" ;;
 	idle) echo "-kind idle -conns $IDLE -workers 32" ;;
+	tls-connect) echo "-tls -kind connect -workers 16" ;;
+	tls-echo-100x64) echo "-tls -kind pingpong -conns 100 -size 64" ;;
+	tls-idle) echo "-tls -kind idle -conns $IDLE -workers 32" ;;
 	*) echo "unknown scenario $1" >&2; return 1 ;;
 	esac
 }
@@ -145,24 +163,41 @@ start_server() {
 JSONL=$OUT/results.jsonl
 : >"$JSONL"
 step "run: $ROUNDS round(s), $WINDOW s windows, servers: $SERVERS"
-for round in $(seq 1 "$ROUNDS"); do
-	order=$SERVERS
-	if [ $((round % 2)) = 0 ]; then
-		order=$(echo "$SERVERS" | tr ' ' '\n' | grep -v '^$' | tac | tr '\n' ' ')
+[ -z "$TLS_SCENARIOS" ] || step "TLS: servers: $TLS_SERVERS; scenarios: $TLS_SCENARIOS"
+# run_one ROUND SCENARIO SERVER: one fresh server through one scenario.
+run_one() {
+	local round=$1 sc=$2 srv=$3
+	start_server "$srv"
+	# shellcheck disable=SC2046
+	if line=$(timeout 180 "$BIN/loadgen" -addr "127.0.0.1:$PORT" -pid "$SERVER_PID" \
+		-server "$srv" -scenario "$sc" -round "$round" \
+		-duration "${WINDOW}s" -warmup "${WARMUP}s" $(scenario_args "$sc")); then
+		echo "$line" >>"$JSONL"
+	else
+		echo "round $round $sc $srv: load generator failed; server log:" >&2
+		tail -5 "$LOGS/server.log" >&2 || true
 	fi
+	stop_server
+}
+# in_order ROUND LIST: LIST, reversed in even rounds.
+in_order() {
+	if [ $(($1 % 2)) = 0 ]; then
+		echo "$2" | tr ' ' '\n' | { grep -v '^$' || true; } | tac | tr '\n' ' '
+	else
+		echo "$2"
+	fi
+}
+for round in $(seq 1 "$ROUNDS"); do
+	order=$(in_order "$round" "$SERVERS")
 	for sc in $SCENARIOS; do
 		for srv in $order; do
-			start_server "$srv"
-			# shellcheck disable=SC2046
-			if line=$(timeout 180 "$BIN/loadgen" -addr "127.0.0.1:$PORT" -pid "$SERVER_PID" \
-				-server "$srv" -scenario "$sc" -round "$round" \
-				-duration "${WINDOW}s" -warmup "${WARMUP}s" $(scenario_args "$sc")); then
-				echo "$line" >>"$JSONL"
-			else
-				echo "round $round $sc $srv: load generator failed; server log:" >&2
-				tail -5 "$LOGS/server.log" >&2 || true
-			fi
-			stop_server
+			run_one "$round" "$sc" "$srv"
+		done
+	done
+	order=$(in_order "$round" "$TLS_SERVERS")
+	for sc in $TLS_SCENARIOS; do
+		for srv in $order; do
+			run_one "$round" "$sc" "$srv"
 		done
 	done
 done
@@ -184,6 +219,18 @@ if [ "$PROFILE" = 1 ] && echo "$SERVERS" | grep -qw qsock; then
 	cat "$PROFILE_TXT"
 fi
 
+TLS_PROFILE_TXT=
+if [ "$PROFILE" = 1 ] && echo "$TLS_SERVERS" | grep -qw qsocktls; then
+	step "CPU profile of the qsock TLS server, TLS echo 100 conns x 64 B"
+	start_server qsocktls -cpuprofile "$LOGS/qsocktls-100x64.pprof"
+	"$BIN/loadgen" -addr "127.0.0.1:$PORT" -pid "$SERVER_PID" -server qsocktls -scenario profile \
+		-duration 5s -warmup 0.5s $(scenario_args tls-echo-100x64) >/dev/null
+	stop_server
+	TLS_PROFILE_TXT=$OUT/profile-qsocktls-100x64.txt
+	go tool pprof -top -nodecount=25 "$BIN/qsocktls" "$LOGS/qsocktls-100x64.pprof" 2>/dev/null >"$TLS_PROFILE_TXT"
+	cat "$TLS_PROFILE_TXT"
+fi
+
 # A full run into bench/ also refreshes the tables in bench/README.md.
 README=
 if [ "$OUT" = "$BENCH" ] && [ "$QUICK" = 0 ]; then
@@ -192,5 +239,5 @@ fi
 step "report"
 "$BIN/report" -in "$JSONL" -md "$OUT/results.md" -png "$OUT/results.png" \
 	-note "$ROUNDS round(s), ${WINDOW} s measurement window after ${WARMUP} s warm-up per server and scenario; $IDLE idle connections; server order reversed every other round." \
-	${PROFILE_TXT:+-profile "$PROFILE_TXT"} ${README:+-readme "$README"}
-echo "wrote $OUT/results.md and $OUT/results.png"
+	${PROFILE_TXT:+-profile "$PROFILE_TXT"} ${TLS_PROFILE_TXT:+-tlsprofile "$TLS_PROFILE_TXT"} ${README:+-readme "$README"}
+echo "wrote $OUT/results.md and the chart(s) $OUT/results*.png"

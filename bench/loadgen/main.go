@@ -17,6 +17,13 @@
 //	          waits -settle, then reads the server's RSS; ops are
 //	          connections.
 //
+// With -tls every connection is a crypto/tls client (TLS 1.3,
+// InsecureSkipVerify, no ALPN, no session cache, so that every handshake
+// is a full one): pingpong, pipeline, bulk and idle handshake each
+// connection before the load starts; connect makes a full handshake per
+// op (connect, handshake, 1-byte echo, close with close_notify), with Go's
+// net package instead of raw system calls.
+//
 // While the measurement window (-duration, after -warmup) runs, the
 // server's CPU time (utime+stime from /proc/PID/stat) is sampled at both
 // ends, so throughput can be given per second of server CPU.
@@ -24,6 +31,7 @@ package main
 
 import (
 	"bufio"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -74,6 +82,7 @@ type Result struct {
 	HWMKB        int64   `json:"hwm_kb"`         // server VmHWM at the end
 	RSSPerConnB  float64 `json:"rss_per_conn_b"` // idle: (RSS - base) / N
 	SetupSeconds float64 `json:"setup_s,omitempty"`
+	TLS          bool    `json:"tls,omitempty"`
 }
 
 var (
@@ -92,7 +101,17 @@ var (
 	warmup   = flag.Duration("warmup", 500*time.Millisecond, "load before the window starts")
 	settle   = flag.Duration("settle", time.Second, "idle: wait before reading RSS")
 	wait     = flag.Duration("wait", 10*time.Second, "wait this long for the server to accept")
+	useTLS   = flag.Bool("tls", false, "TLS 1.3 client connections (full handshakes, no verification)")
 )
+
+// tlsConfig is the client side of every TLS connection: TLS 1.3 only,
+// the certificate not checked (the servers' are self-signed), no ALPN,
+// and no ClientSessionCache, so that no session is ever resumed.
+var tlsConfig = &tls.Config{
+	InsecureSkipVerify: true,
+	MinVersion:         tls.VersionTLS13,
+	MaxVersion:         tls.VersionTLS13,
+}
 
 func main() {
 	flag.Parse()
@@ -104,7 +123,7 @@ func main() {
 	if err := waitForServer(); err != nil {
 		log.Fatal(err)
 	}
-	r := Result{Server: *server, Scenario: *scenario, Kind: *kind, Round: *round, Conns: *conns, Size: *size}
+	r := Result{Server: *server, Scenario: *scenario, Kind: *kind, Round: *round, Conns: *conns, Size: *size, TLS: *useTLS}
 	r.RSSBaseKB, _ = procStatus("VmRSS")
 	var err error
 	switch *kind {
@@ -119,7 +138,11 @@ func main() {
 	case "connect":
 		r.Conns = *workers
 		r.Size = 1
-		err = connectRate(&r)
+		if *useTLS {
+			err = connectTLSRate(&r)
+		} else {
+			err = connectRate(&r)
+		}
 	case "idle":
 		err = idle(&r)
 	default:
@@ -358,9 +381,10 @@ func (r *Result) setLatency(h *hist) {
 // ---- connections ----
 
 // dialAll opens n connections with TCP_NODELAY, using a few dialers at
-// once so that a small listen backlog does not overflow.
-func dialAll(n, par int) ([]*net.TCPConn, error) {
-	cs := make([]*net.TCPConn, n)
+// once so that a small listen backlog does not overflow. With -tls each
+// one is a crypto/tls client whose handshake is done.
+func dialAll(n, par int) ([]net.Conn, error) {
+	cs := make([]net.Conn, n)
 	var next atomic.Int64
 	var firstErr error
 	var mu sync.Mutex
@@ -383,9 +407,23 @@ func dialAll(n, par int) ([]*net.TCPConn, error) {
 					mu.Unlock()
 					return
 				}
-				tc := c.(*net.TCPConn)
-				tc.SetNoDelay(true)
-				cs[i] = tc
+				c.(*net.TCPConn).SetNoDelay(true)
+				if *useTLS {
+					tc := tls.Client(c, tlsConfig)
+					tc.SetDeadline(time.Now().Add(10 * time.Second))
+					if err := tc.Handshake(); err != nil {
+						c.Close()
+						mu.Lock()
+						if firstErr == nil {
+							firstErr = fmt.Errorf("TLS handshake: %w", err)
+						}
+						mu.Unlock()
+						return
+					}
+					tc.SetDeadline(time.Time{})
+					c = tc
+				}
+				cs[i] = c
 			}
 		}()
 	}
@@ -397,7 +435,7 @@ func dialAll(n, par int) ([]*net.TCPConn, error) {
 	return cs, nil
 }
 
-func closeAll(cs []*net.TCPConn) {
+func closeAll(cs []net.Conn) {
 	for _, c := range cs {
 		if c != nil {
 			c.Close()
@@ -558,6 +596,83 @@ func connectRate(r *Result) error {
 	r.Unit = "conn"
 	r.Bytes = r.Ops
 	r.Errors = errs.Load()
+	return nil
+}
+
+// connectTLSRate: each worker connects, makes a full TLS handshake,
+// echoes one byte and closes (close_notify, then FIN), in a loop.
+func connectTLSRate(r *Result) error {
+	ap, err := net.ResolveTCPAddr("tcp4", *addr)
+	if err != nil {
+		return err
+	}
+	ip4 := ap.IP.To4()
+	if ip4 == nil || ip4[0] != 127 {
+		*dsts = 1
+	}
+	counts := make([]counter, *workers)
+	hists := make([]hist, *workers)
+	var stop, rec atomic.Bool
+	var errs atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < *workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := &hists[w]
+			one := []byte{'x'}
+			in := make([]byte, 1)
+			dst := &net.TCPAddr{IP: make(net.IP, 4), Port: ap.Port}
+			copy(dst.IP, ip4)
+			for k := w; !stop.Load(); k++ {
+				if *dsts > 1 {
+					dst.IP[3] = byte(1 + k%*dsts)
+				}
+				t0 := time.Now()
+				if err := tlsEchoOnce(dst, one, in); err != nil {
+					errs.Add(1)
+					noteErr(err)
+					time.Sleep(time.Millisecond)
+					continue
+				}
+				if rec.Load() {
+					h.record(time.Since(t0))
+				}
+				counts[w].n.Add(1)
+			}
+		}()
+	}
+	window(r, func() int64 { return sum(counts) }, &rec)
+	stop.Store(true)
+	wg.Wait()
+	var h hist
+	for i := range hists {
+		h.add(&hists[i])
+	}
+	r.setLatency(&h)
+	r.Unit = "conn"
+	r.Bytes = r.Ops
+	r.Errors = errs.Load()
+	return nil
+}
+
+func tlsEchoOnce(dst *net.TCPAddr, out, in []byte) error {
+	c, err := net.DialTCP("tcp4", nil, dst)
+	if err != nil {
+		return err
+	}
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	tc := tls.Client(c, tlsConfig)
+	defer tc.Close()
+	if err := tc.Handshake(); err != nil {
+		return err
+	}
+	if _, err := tc.Write(out); err != nil {
+		return err
+	}
+	if _, err := io.ReadFull(tc, in); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -61,26 +61,33 @@ type result struct {
 // Anything else found in the input is appended in order of appearance.
 var (
 	serverLabels = map[string]string{
-		"qsock":   "qsock 2 loops",
-		"qsock-1": "qsock 1 loop",
-		"gonet":   "Go net",
-		"gnet":    "gnet v2",
-		"cepoll":  "C epoll",
-		"qt":      "Qt 5",
+		"qsock":      "qsock 2 loops",
+		"qsock-1":    "qsock 1 loop",
+		"gonet":      "Go net",
+		"gnet":       "gnet v2",
+		"cepoll":     "C epoll",
+		"qt":         "Qt 5",
+		"qsocktls":   "qsock TLS 1 loop",
+		"qsocktls-2": "qsock TLS 2 loops",
+		"gonettls":   "Go net + crypto/tls",
 	}
-	serverOrder   = []string{"qsock", "qsock-1", "gonet", "gnet", "cepoll", "qt"}
-	scenarioOrder = []string{"echo-1x64", "echo-100x64", "echo-1000x64", "echo-100x4k", "pipe-100x64x16", "bulk-64k", "connect", "idle"}
+	serverOrder   = []string{"qsock", "qsock-1", "gonet", "gnet", "cepoll", "qt", "qsocktls", "qsocktls-2", "gonettls"}
+	scenarioOrder = []string{"echo-1x64", "echo-100x64", "echo-1000x64", "echo-100x4k", "pipe-100x64x16", "bulk-64k", "connect", "idle", "tls-connect", "tls-echo-100x64", "tls-idle"}
 	scenarioLabel = map[string]string{
-		"echo-1x64":      "echo 1 conn × 64 B",
-		"echo-100x64":    "echo 100 conns × 64 B",
-		"echo-1000x64":   "echo 1,000 conns × 64 B",
-		"echo-100x4k":    "echo 100 conns × 4 KiB",
-		"pipe-100x64x16": "pipelined 100 conns × 16 × 64 B",
-		"bulk-64k":       "bulk 1 conn, 64 KiB writes",
-		"connect":        "connect + 1 B echo + close",
-		"idle":           "idle connections",
+		"echo-1x64":       "echo 1 conn × 64 B",
+		"echo-100x64":     "echo 100 conns × 64 B",
+		"echo-1000x64":    "echo 1,000 conns × 64 B",
+		"echo-100x4k":     "echo 100 conns × 4 KiB",
+		"pipe-100x64x16":  "pipelined 100 conns × 16 × 64 B",
+		"bulk-64k":        "bulk 1 conn, 64 KiB writes",
+		"connect":         "connect + 1 B echo + close",
+		"idle":            "idle connections",
+		"tls-connect":     "full TLS handshake + 1 B echo + close",
+		"tls-echo-100x64": "TLS echo 100 conns × 64 B",
+		"tls-idle":        "idle TLS connections",
 	}
-	baseline = "gonet"
+	baseline    = "gonet"
+	tlsBaseline = "gonettls"
 )
 
 type cell struct {
@@ -120,6 +127,7 @@ func main() {
 	title := flag.String("title", "qsock echo benchmark", "heading of the markdown file")
 	note := flag.String("note", "", "paragraph under the heading (how the run was made)")
 	profile := flag.String("profile", "", "file holding the qsock CPU profile top, included as is")
+	tlsProfile := flag.String("tlsprofile", "", "file holding the qsock TLS server's CPU profile top, included as is")
 	readme := flag.String("readme", "", "also put the summary between the results markers of this markdown file")
 	flag.Parse()
 	log.SetFlags(0)
@@ -178,138 +186,161 @@ func main() {
 	summaryStart := b.Len()
 	w("Generated %s by `bench/run.sh` (Go %s, %s, %d CPUs). Median of the rounds; ratios are against Go net measured in the same run.\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.Version(), kernel(), runtime.NumCPU())
-	w("![chart](%s)\n\n", filepath.Base(*pngOut))
+	// section writes the tables of one group of servers and scenarios
+	// (plain or TLS), with ratios against base0. h is the heading
+	// prefix.
+	section := func(h string, servers, scenarios []string, base0 string) {
+		baseName := label(base0)
+		throughput := func(title, what string, val func(*cell) float64, fmtv func(float64, string) string) {
+			w("## %s%s\n\n%s\n\n", h, title, what)
+			w("| scenario |")
+			for _, s := range servers {
+				w(" %s |", label(s))
+			}
+			w("\n|---|")
+			for range servers {
+				w("---:|")
+			}
+			w("\n")
+			for _, sc := range scenarios {
+				if kindOf(cells, sc) == "idle" {
+					continue
+				}
+				w("| %s |", scLabel(sc))
+				base := get(sc, base0)
+				for _, s := range servers {
+					c := get(sc, s)
+					if c == nil {
+						w(" — |")
+						continue
+					}
+					v := val(c)
+					w(" %s", fmtv(v, c.unit))
+					if base != nil && s != base0 && val(base) > 0 {
+						w(" (%.2f×)", v/val(base))
+					}
+					if c.errors > 0 {
+						w(" ⚠%d err", c.errors)
+					}
+					w(" |")
+				}
+				w("\n")
+			}
+			w("\n")
+		}
+		throughput("Work per second of server CPU",
+			"Messages (bytes for bulk, connections for connect and handshakes) echoed per second of server CPU time (utime+stime from `/proc/PID/stat` over the window). This is the figure the targets use: it does not depend on how the two shared cores were split between server and load generator.",
+			func(c *cell) float64 { return c.perCPU }, fmtPerCPU)
+		throughput("Raw throughput",
+			"Per second of wall-clock time, with the load generator on the same two cores.",
+			func(c *cell) float64 { return c.ops }, fmtRate)
 
-	throughput := func(title, what string, val func(*cell) float64, fmtv func(float64, string) string) {
-		w("## %s\n\n%s\n\n", title, what)
-		w("| scenario |")
-		for _, s := range servers {
-			w(" %s |", label(s))
+		header := func(title string) {
+			w("## %s%s\n\n| scenario |", h, title)
+			for _, s := range servers {
+				w(" %s |", label(s))
+			}
+			w("\n|---|")
+			for range servers {
+				w("---:|")
+			}
+			w("\n")
 		}
-		w("\n|---|")
-		for range servers {
-			w("---:|")
-		}
-		w("\n")
+		header("Server CPU used (cores) / load generator CPU (cores)")
 		for _, sc := range scenarios {
-			if sc == "idle" {
+			if kindOf(cells, sc) == "idle" {
 				continue
 			}
 			w("| %s |", scLabel(sc))
-			base := get(sc, baseline)
 			for _, s := range servers {
-				c := get(sc, s)
-				if c == nil {
+				if c := get(sc, s); c != nil {
+					w(" %.2f / %.2f |", c.util, c.clientCPU)
+				} else {
 					w(" — |")
-					continue
 				}
-				v := val(c)
-				w(" %s", fmtv(v, c.unit))
-				if base != nil && s != baseline && val(base) > 0 {
-					w(" (%.2f×)", v/val(base))
-				}
-				if c.errors > 0 {
-					w(" ⚠%d err", c.errors)
-				}
-				w(" |")
 			}
 			w("\n")
 		}
 		w("\n")
-	}
-	throughput("Work per second of server CPU",
-		"Messages (bytes for bulk, connections for connect) echoed per second of server CPU time (utime+stime from `/proc/PID/stat` over the window). This is the figure the targets use: it does not depend on how the two shared cores were split between server and load generator.",
-		func(c *cell) float64 { return c.perCPU }, fmtPerCPU)
-	throughput("Raw throughput",
-		"Per second of wall-clock time, with the load generator on the same two cores.",
-		func(c *cell) float64 { return c.ops }, fmtRate)
 
-	w("## Server CPU used (cores) / load generator CPU (cores)\n\n| scenario |")
-	for _, s := range servers {
-		w(" %s |", label(s))
-	}
-	w("\n|---|")
-	for range servers {
-		w("---:|")
-	}
-	w("\n")
-	for _, sc := range scenarios {
-		if sc == "idle" {
-			continue
-		}
-		w("| %s |", scLabel(sc))
-		for _, s := range servers {
-			if c := get(sc, s); c != nil {
-				w(" %.2f / %.2f |", c.util, c.clientCPU)
-			} else {
-				w(" — |")
-			}
-		}
-		w("\n")
-	}
-	w("\n")
-
-	w("## Latency (round trip, µs: p50 / p99 / p99.9)\n\n| scenario |")
-	for _, s := range servers {
-		w(" %s |", label(s))
-	}
-	w("\n|---|")
-	for range servers {
-		w("---:|")
-	}
-	w("\n")
-	for _, sc := range scenarios {
-		k := kindOf(cells, sc)
-		if k != "pingpong" && k != "pipeline" && k != "connect" {
-			continue
-		}
-		w("| %s |", scLabel(sc))
-		for _, s := range servers {
-			if c := get(sc, s); c != nil {
-				w(" %s / %s / %s |", fmtUs(c.p50), fmtUs(c.p99), fmtUs(c.p999))
-			} else {
-				w(" — |")
-			}
-		}
-		w("\n")
-	}
-	w("\n")
-
-	if seenSc["idle"] {
-		n := int64(0)
-		for _, s := range servers {
-			if c := get("idle", s); c != nil && len(c.rounds) > 0 {
-				n = c.rounds[0].Ops
-				break
-			}
-		}
-		w("## Memory with %d idle connections\n\nServer VmRSS (`/proc/PID/status`) with every connection open after one 64-byte echo each, minus VmRSS before the first connection, divided by the connections. Kernel socket memory is not in RSS.\n\n", n)
-		w("| server | RSS per connection | RSS total | ratio vs Go net |\n|---|---:|---:|---:|\n")
-		base := get("idle", baseline)
-		for _, s := range servers {
-			c := get("idle", s)
-			if c == nil {
+		header("Latency (round trip, µs: p50 / p99 / p99.9)")
+		for _, sc := range scenarios {
+			k := kindOf(cells, sc)
+			if k != "pingpong" && k != "pipeline" && k != "connect" {
 				continue
 			}
-			ratio := ""
-			if base != nil && s != baseline && base.rssPerConn > 0 {
-				ratio = fmt.Sprintf("%.2f×", c.rssPerConn/base.rssPerConn)
+			w("| %s |", scLabel(sc))
+			for _, s := range servers {
+				if c := get(sc, s); c != nil {
+					w(" %s / %s / %s |", fmtUs(c.p50), fmtUs(c.p99), fmtUs(c.p999))
+				} else {
+					w(" — |")
+				}
 			}
-			errs := ""
-			if c.errors > 0 {
-				errs = fmt.Sprintf(" ⚠%d err", c.errors)
-			}
-			w("| %s | %.0f B%s | %.1f MiB | %s |\n", label(s), c.rssPerConn, errs, c.rssKB/1024, ratio)
+			w("\n")
 		}
 		w("\n")
+
+		for _, idleKey := range scenarios {
+			if kindOf(cells, idleKey) != "idle" {
+				continue
+			}
+			n := int64(0)
+			for _, s := range servers {
+				if c := get(idleKey, s); c != nil && len(c.rounds) > 0 {
+					n = c.rounds[0].Ops
+					break
+				}
+			}
+			w("## %sMemory with %d %s\n\nServer VmRSS (`/proc/PID/status`) with every connection open after one 64-byte echo each, minus VmRSS before the first connection, divided by the connections. Kernel socket memory is not in RSS.\n\n", h, n, scLabel(idleKey))
+			w("| server | RSS per connection | RSS total | ratio vs %s |\n|---|---:|---:|---:|\n", baseName)
+			base := get(idleKey, base0)
+			for _, s := range servers {
+				c := get(idleKey, s)
+				if c == nil {
+					continue
+				}
+				ratio := ""
+				if base != nil && s != base0 && base.rssPerConn > 0 {
+					ratio = fmt.Sprintf("%.2f×", c.rssPerConn/base.rssPerConn)
+				}
+				errs := ""
+				if c.errors > 0 {
+					errs = fmt.Sprintf(" ⚠%d err", c.errors)
+				}
+				w("| %s | %.0f B%s | %.1f MiB | %s |\n", label(s), c.rssPerConn, errs, c.rssKB/1024, ratio)
+			}
+			w("\n")
+		}
 	}
 
-	targets(&b, get)
+	// Plain and TLS scenarios are run against different servers: each
+	// group gets its own tables, chart and targets.
+	var plainSc, tlsSc []string
+	for _, sc := range scenarios {
+		if isTLS(sc) {
+			tlsSc = append(tlsSc, sc)
+		} else {
+			plainSc = append(plainSc, sc)
+		}
+	}
+	plainSrv, tlsSrv := serversIn(servers, plainSc, get), serversIn(servers, tlsSc, get)
+	if len(plainSc) > 0 {
+		w("![chart](%s)\n\n", filepath.Base(*pngOut))
+		section("", plainSrv, plainSc, baseline)
+		targets(&b, get)
+	}
+	if len(tlsSc) > 0 {
+		w("## TLS\n\nTLS 1.3 echo servers, each with an ECDSA P-256 self-signed certificate made at start, no ALPN, no client certificate, crypto/tls's default key exchange and session tickets: the qsock `server.SSLServer` on one loop and on a LoopGroup of 2 (accepting on its own loop) against Go `net` + `crypto/tls` with a goroutine per connection. The load generator is a Go `crypto/tls` client without session cache, so every handshake is a full one. Ratios are against %s.\n\n", label(tlsBaseline))
+		w("![TLS chart](%s)\n\n", filepath.Base(tlsPNG(*pngOut)))
+		section("TLS: ", tlsSrv, tlsSc, tlsBaseline)
+		tlsTargets(&b, get)
+	}
 
 	summaryEnd := b.Len()
 	w("## Every round\n\nWork per server CPU-second of each round, in the order the rounds ran, to show the spread.\n\n| scenario | server | per CPU-s, each round | raw, each round | errors |\n|---|---|---|---|---|\n")
 	for _, sc := range scenarios {
-		if sc == "idle" {
+		if kindOf(cells, sc) == "idle" {
 			continue
 		}
 		for _, s := range servers {
@@ -337,6 +368,11 @@ func main() {
 			w("## CPU profile of the qsock server, echo 100 conns × 64 B\n\n```\n%s```\n", p)
 		}
 	}
+	if *tlsProfile != "" {
+		if p, err := os.ReadFile(*tlsProfile); err == nil {
+			w("\n## CPU profile of the qsock TLS server, TLS echo 100 conns × 64 B\n\n```\n%s```\n", p)
+		}
+	}
 
 	if err := os.WriteFile(*mdOut, []byte(b.String()), 0o644); err != nil {
 		log.Fatal(err)
@@ -350,8 +386,15 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	if err := chart(*pngOut, servers, scenarios, get); err != nil {
-		log.Fatal(err)
+	if len(plainSc) > 0 {
+		if err := chart(*pngOut, "qsock echo benchmark", plainSrv, plainSc, baseline, get); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if len(tlsSc) > 0 {
+		if err := chart(tlsPNG(*pngOut), "qsock TLS benchmark", tlsSrv, tlsSc, tlsBaseline, get); err != nil {
+			log.Fatal(err)
+		}
 	}
 }
 
@@ -526,6 +569,54 @@ func targets(b *strings.Builder, get func(sc, srv string) *cell) {
 	fmt.Fprintf(b, "\n")
 }
 
+// tlsTargets writes issue 9's targets for the qsock TLS server.
+func tlsTargets(b *strings.Builder, get func(sc, srv string) *cell) {
+	q, v := "qsocktls", tlsBaseline
+	fmt.Fprintf(b, "## TLS: targets (issue 9), qsock TLS 1 loop\n\n| target | measured | met |\n|---|---:|:---:|\n")
+	for _, c := range []struct {
+		what string
+		sc   string
+		want float64
+	}{
+		{"full handshakes ≥ 1.0× Go net + crypto/tls", "tls-connect", 1.0},
+		{"TLS echo 100 × 64 B ≥ 1.2× Go net + crypto/tls", "tls-echo-100x64", 1.2},
+	} {
+		qc, vc := get(c.sc, q), get(c.sc, v)
+		if qc == nil || vc == nil || vc.perCPU <= 0 {
+			continue
+		}
+		r := qc.perCPU / vc.perCPU
+		fmt.Fprintf(b, "| %s (per server CPU-s) | %.2f× | %s |\n", c.what, r, yes(r >= c.want))
+	}
+	if qc, vc := get("tls-idle", q), get("tls-idle", v); qc != nil && vc != nil {
+		fmt.Fprintf(b, "| idle TLS memory ≤ Go net + crypto/tls's | %.0f vs %.0f B per connection | %s |\n", qc.rssPerConn, vc.rssPerConn, yes(qc.rssPerConn <= vc.rssPerConn))
+	}
+	fmt.Fprintf(b, "\n")
+}
+
+// isTLS reports whether a scenario is one of the TLS ones, run against
+// the TLS servers.
+func isTLS(sc string) bool { return strings.HasPrefix(sc, "tls-") }
+
+// serversIn returns the servers, in order, that ran any of scenarios.
+func serversIn(servers, scenarios []string, get func(sc, srv string) *cell) []string {
+	var out []string
+	for _, s := range servers {
+		for _, sc := range scenarios {
+			if get(sc, s) != nil {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// tlsPNG is the TLS chart's file name: results.png gives results-tls.png.
+func tlsPNG(png string) string {
+	return strings.TrimSuffix(png, filepath.Ext(png)) + "-tls" + filepath.Ext(png)
+}
+
 func yes(ok bool) string {
 	if ok {
 		return "yes"
@@ -566,13 +657,17 @@ func textWidth(s string) int { return 7 * len([]rune(s)) }
 // chart draws two panels of grouped bars (work per server CPU-second and
 // raw throughput, both as ratios to Go net, one group per scenario) and a
 // third with the RSS per idle connection.
-func chart(path string, servers, scenarios []string, get func(sc, srv string) *cell) error {
+func chart(path, title string, servers, scenarios []string, base0 string, get func(sc, srv string) *cell) error {
 	var scs []string
+	idleKey := ""
 	for _, sc := range scenarios {
-		if sc != "idle" {
+		if strings.HasSuffix(sc, "idle") {
+			idleKey = sc
+		} else {
 			scs = append(scs, sc)
 		}
 	}
+	baseName := label(base0)
 	const barW, gap, left, right, panelH, top = 26, 30, 64, 20, 260, 70
 	groupW := len(servers)*barW + gap
 	width := left + right + len(scs)*groupW
@@ -585,7 +680,7 @@ func chart(path string, servers, scenarios []string, get func(sc, srv string) *c
 	black := color.RGBA{0, 0, 0, 0xff}
 	grey := color.RGBA{0xdd, 0xdd, 0xdd, 0xff}
 
-	img.text(left, 20, "qsock echo benchmark: ratio to Go net (median of rounds; higher is better)", black)
+	img.text(left, 20, title+": ratio to "+baseName+" (median of rounds; higher is better)", black)
 	// Legend.
 	x := left
 	for i, s := range servers {
@@ -598,7 +693,7 @@ func chart(path string, servers, scenarios []string, get func(sc, srv string) *c
 		img.text(left, y0-22, title, black)
 		maxv := 0.0
 		for _, sc := range scs {
-			base := get(sc, baseline)
+			base := get(sc, base0)
 			for _, s := range servers {
 				if c := get(sc, s); c != nil && base != nil && val(base) > 0 {
 					maxv = math.Max(maxv, val(c)/val(base))
@@ -625,7 +720,7 @@ func chart(path string, servers, scenarios []string, get func(sc, srv string) *c
 		}
 		for gi, sc := range scs {
 			gx := left + gap/2 + gi*groupW
-			base := get(sc, baseline)
+			base := get(sc, base0)
 			for i, s := range servers {
 				c := get(sc, s)
 				if c == nil || base == nil || val(base) <= 0 {
@@ -648,23 +743,26 @@ func chart(path string, servers, scenarios []string, get func(sc, srv string) *c
 			img.text(gx+(len(servers)*barW-textWidth(l))/2, y1+16, l, black)
 		}
 	}
-	panel(top+30, "work per second of server CPU (utime+stime), x Go net", func(c *cell) float64 { return c.perCPU })
-	panel(top+30+panelH+80, "raw throughput (wall clock, server and load generator on the same 2 cores), x Go net", func(c *cell) float64 { return c.ops })
+	panel(top+30, "work per second of server CPU (utime+stime), x "+baseName, func(c *cell) float64 { return c.perCPU })
+	panel(top+30+panelH+80, "raw throughput (wall clock, server and load generator on the same 2 cores), x "+baseName, func(c *cell) float64 { return c.ops })
 
 	// Idle memory panel: horizontal bars, bytes per connection.
 	y := top + 30 + 2*(panelH+80)
 	img.text(left, y-8, "server RSS per idle connection (bytes; lower is better)", black)
 	maxb := 0.0
 	for _, s := range servers {
-		if c := get("idle", s); c != nil {
+		if c := get(idleKey, s); c != nil {
 			maxb = math.Max(maxb, c.rssPerConn)
 		}
 	}
 	if maxb > 0 {
 		lw := 110
+		for _, s := range servers {
+			lw = max(lw, textWidth(label(s))+10)
+		}
 		avail := float64(width - right - left - lw - 80)
 		for i, s := range servers {
-			c := get("idle", s)
+			c := get(idleKey, s)
 			if c == nil {
 				continue
 			}
@@ -703,6 +801,10 @@ func shortLabel(sc string) string {
 		return "bulk 64KiB"
 	case "connect":
 		return "connect"
+	case "tls-connect":
+		return "handshake"
+	case "tls-echo-100x64":
+		return "TLS 100x64B"
 	}
 	return sc
 }
