@@ -2,19 +2,14 @@ package server_test
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
-	"net"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/qsock/qsock/internal/sockettest"
 
 	"github.com/qsock/qsock/engine"
 	"github.com/qsock/qsock/server"
@@ -32,50 +27,17 @@ func (id identity) tls() tls.Certificate {
 	return tls.Certificate{Certificate: [][]byte{id.cert.Raw}, PrivateKey: id.key, Leaf: id.cert}
 }
 
-var serial atomic.Int64
-
 // issue signs a certificate for names with parent (nil: self-signed).
 func issue(t testing.TB, cn string, names []string, parent *identity, isCA bool, usage x509.ExtKeyUsage) identity {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
+	var pc *x509.Certificate
+	var pk crypto.PrivateKey
+	if parent != nil {
+		pc, pk = parent.cert, parent.key
 	}
 	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(serial.Add(1)),
-		Subject:               pkix.Name{CommonName: cn},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		BasicConstraintsValid: true,
-		IsCA:                  isCA,
-	}
-	if usage != x509.ExtKeyUsageAny {
-		// None at all for "any": OpenSSL does not read
-		// anyExtendedKeyUsage on a CA as "any purpose".
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{usage}
-	}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	signer, signerKey := tmpl, crypto.PrivateKey(key)
-	if parent != nil {
-		signer, signerKey = parent.cert, parent.key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, &key.PublicKey, signerKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return identity{cert: c, key: key}
+	c, k := sockettest.Cert(t, cn, names, pc, pk, isCA, now.Add(-time.Hour), now.Add(time.Hour), usage)
+	return identity{cert: c, key: k}
 }
 
 // tlsPKI is a CA with a server and a client certificate.

@@ -2,16 +2,12 @@ package sslsock_test
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
-	"net"
 	"testing"
 	"time"
+
+	"github.com/qsock/qsock/internal/sockettest"
 )
 
 // identity is a certificate with its key, made in the test.
@@ -24,46 +20,16 @@ func (id identity) tls() tls.Certificate {
 	return tls.Certificate{Certificate: [][]byte{id.cert.Raw}, PrivateKey: id.key, Leaf: id.cert}
 }
 
-var serial int64 = 1
-
 // makeCert signs a certificate for names with parent (nil: self-signed).
 func makeCert(t testing.TB, cn string, names []string, parent *identity, isCA bool, notBefore, notAfter time.Time, usage x509.ExtKeyUsage) identity {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial++
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(serial),
-		Subject:               pkix.Name{CommonName: cn},
-		NotBefore:             notBefore,
-		NotAfter:              notAfter,
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{usage},
-		BasicConstraintsValid: true,
-		IsCA:                  isCA,
-	}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	signer, signerKey := tmpl, crypto.PrivateKey(key)
+	var pc *x509.Certificate
+	var pk crypto.PrivateKey
 	if parent != nil {
-		signer, signerKey = parent.cert, parent.key
+		pc, pk = parent.cert, parent.key
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, &key.PublicKey, signerKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return identity{cert: c, key: key}
+	c, k := sockettest.Cert(t, cn, names, pc, pk, isCA, notBefore, notAfter, usage)
+	return identity{cert: c, key: k}
 }
 
 type pki struct {
