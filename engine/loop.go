@@ -54,6 +54,8 @@ type Loop struct {
 
 	turnEnd     []EndOfTurner
 	turnEndNext []EndOfTurner
+
+	iov [][]byte // see IOVecs
 }
 
 // registration is one slot of the notifier table. The generation changes
@@ -215,6 +217,13 @@ func (l *Loop) runPosted() {
 	l.spare = fns[:0]
 	l.mu.Unlock()
 }
+
+// IOVecs returns the loop's gather list: scratch space for the buffers of
+// one vectored write (writev, sendmsg), shared by everything on the loop so
+// that no socket keeps its own. It belongs to the loop's goroutine and is
+// free again when the write returns; store the grown slice back through
+// the pointer, emptied and cleared, so it holds no buffers while unused.
+func (l *Loop) IOVecs() *[][]byte { return &l.iov }
 
 // Quit makes Run return after the current turn. It may be called from any
 // goroutine, including a callback on the loop.

@@ -76,22 +76,22 @@ func (e *NativeEngine) ConnectResult() error {
 // LocalAddr returns the bound address (getsockname). A v4-mapped address
 // stays as the kernel reports it.
 func (e *NativeEngine) LocalAddr() (netip.AddrPort, error) {
-	sa, err := unix.Getsockname(e.fd)
+	ap, err := sockName(e.fd, false)
 	if err != nil {
 		return netip.AddrPort{}, opErr("getsockname", err)
 	}
-	return fromSockaddr(sa), nil
+	return ap, nil
 }
 
 // PeerAddr returns the connected peer's address (getpeername). A peer of a
 // dual-stack socket reached over IPv4 shows as v4-mapped (::ffff:a.b.c.d),
 // as in Qt.
 func (e *NativeEngine) PeerAddr() (netip.AddrPort, error) {
-	sa, err := unix.Getpeername(e.fd)
+	ap, err := sockName(e.fd, true)
 	if err != nil {
 		return netip.AddrPort{}, opErr("getpeername", err)
 	}
-	return fromSockaddr(sa), nil
+	return ap, nil
 }
 
 // LocalPath returns the AF_UNIX path the socket is bound to ("" when

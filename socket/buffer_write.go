@@ -9,7 +9,6 @@ type writeBuffer struct {
 	head int // offset of the first unsent byte in blks[0]
 	tail int // bytes used in the last block
 	n    int
-	iov  [][]byte // reused scratch for Buffers
 }
 
 const writeBlock = 16 << 10
@@ -35,12 +34,12 @@ func (w *writeBuffer) Write(p []byte) {
 	}
 }
 
-// Buffers returns the pending bytes as slices, at most max of them. The
-// slices stay valid until the next Write, Discard or Reset.
-func (w *writeBuffer) Buffers(max int) [][]byte {
-	w.iov = w.iov[:0]
+// AppendBuffers appends the pending bytes to iov as slices, at most max of
+// them, and returns the extended iov. The slices stay valid until the next
+// Write, Discard or Reset.
+func (w *writeBuffer) AppendBuffers(iov [][]byte, max int) [][]byte {
 	for i, b := range w.blks {
-		if len(w.iov) == max {
+		if len(iov) == max {
 			break
 		}
 		start, end := 0, len(b.b)
@@ -51,10 +50,10 @@ func (w *writeBuffer) Buffers(max int) [][]byte {
 			end = w.tail
 		}
 		if end > start {
-			w.iov = append(w.iov, b.b[start:end])
+			iov = append(iov, b.b[start:end])
 		}
 	}
-	return w.iov
+	return iov
 }
 
 // Discard drops the first n pending bytes (those the kernel took).

@@ -3,6 +3,7 @@ package socket
 import (
 	"errors"
 	"io"
+	"sync"
 
 	"github.com/qsock/qsock/engine"
 )
@@ -171,23 +172,34 @@ func (s *AbstractSocket) canWrite() int {
 // kernel's is full. pending reports that bytes (plaintext, or a layer's
 // encoded bytes) are still waiting, so write readiness must be watched.
 func (s *AbstractSocket) writeToTransport() (written int, pending bool, err error) {
+	iov, home := s.takeIOVecs()
 	if s.layer != nil {
-		return s.writeThroughLayer()
+		written, pending, iov, err = s.writeThroughLayer(iov)
+	} else {
+		written, iov, err = s.writevQueued(iov)
+		pending = err != nil || s.wbuf.Len() > 0
 	}
+	s.returnIOVecs(iov, home)
+	return written, pending, err
+}
+
+// writevQueued hands the queued bytes to the transport, iovMax blocks per
+// writev, gathering them in iov; it returns iov as grown.
+func (s *AbstractSocket) writevQueued(iov [][]byte) (written int, _ [][]byte, err error) {
 	for s.wbuf.Len() > 0 {
-		bufs := s.wbuf.Buffers(iovMax)
+		iov = s.wbuf.AppendBuffers(iov[:0], iovMax)
 		total := 0
-		for _, b := range bufs {
+		for _, b := range iov {
 			total += len(b)
 		}
-		n, err := s.tr.Writev(bufs)
+		n, err := s.tr.Writev(iov)
 		if n > 0 {
 			s.wbuf.Discard(n)
 			written += n
 		}
 		if err != nil {
 			if !errors.Is(err, engine.ErrWouldBlock) {
-				return written, true, err
+				return written, iov, err
 			}
 			break
 		}
@@ -195,14 +207,15 @@ func (s *AbstractSocket) writeToTransport() (written int, pending bool, err erro
 			break // the kernel buffer is full
 		}
 	}
-	return written, s.wbuf.Len() > 0, nil
+	return written, iov, nil
 }
 
-func (s *AbstractSocket) writeThroughLayer() (written int, pending bool, err error) {
+func (s *AbstractSocket) writeThroughLayer(iov [][]byte) (written int, pending bool, _ [][]byte, err error) {
 	for {
 		var bufs [][]byte
 		if s.layer.Ready() {
-			bufs = s.wbuf.Buffers(iovMax)
+			iov = s.wbuf.AppendBuffers(iov[:0], iovMax)
+			bufs = iov
 		}
 		taken, layerPending, err := s.layer.WriteTransport(s.tr, bufs)
 		if taken > 0 {
@@ -210,16 +223,45 @@ func (s *AbstractSocket) writeThroughLayer() (written int, pending bool, err err
 			written += taken
 		}
 		if err != nil {
-			return written, true, err
+			return written, true, iov, err
 		}
 		if layerPending {
-			return written, true, nil
+			return written, true, iov, nil
 		}
 		if taken == 0 || s.wbuf.Len() == 0 {
-			return written, false, nil
+			return written, false, iov, nil
 		}
 	}
 }
+
+// takeIOVecs takes a gather list for one flush: the loop's (engine.Loop.
+// IOVecs), or a pooled one for a socket without a loop. home is emptied
+// meanwhile, so a flush nested inside this one (a layer's signal slot may
+// flush another socket) starts a list of its own instead of overwriting
+// this one.
+func (s *AbstractSocket) takeIOVecs() (iov [][]byte, home *[][]byte) {
+	if s.loop == nil {
+		home = blockingIOVecs.Get().(*[][]byte)
+	} else {
+		home = s.loop.IOVecs()
+	}
+	iov, *home = *home, nil
+	return iov, home
+}
+
+// returnIOVecs gives the list back to home, cleared so that it keeps no
+// buffer alive.
+func (s *AbstractSocket) returnIOVecs(iov [][]byte, home *[][]byte) {
+	clear(iov[:cap(iov)])
+	*home = iov[:0]
+	if s.loop == nil {
+		blockingIOVecs.Put(home)
+	}
+}
+
+// blockingIOVecs serves the sockets without a loop, which may write from
+// any number of goroutines at once.
+var blockingIOVecs = sync.Pool{New: func() any { return new([][]byte) }}
 
 // Flush writes as much of the write buffer as the kernel takes now,
 // without blocking, and emits BytesWritten (QAbstractSocket::flush). It

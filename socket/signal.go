@@ -1,5 +1,7 @@
 package socket
 
+import "sync/atomic"
+
 // Signals are Qt's signals and slots reduced to what sockets need.
 //
 // Every signal here behaves like a Qt signal whose slots were all connected
@@ -60,108 +62,81 @@ type noCopySignal struct{}
 func (*noCopySignal) Lock()   {}
 func (*noCopySignal) Unlock() {}
 
-// slot is one connected function. Emit reaches it through slots.list; its
-// Connection reaches it directly, which is how Disconnect costs Emit nothing.
+// slot is one connected function, a node of its signal's list. Emit walks
+// the list; its Connection reaches the node directly.
+//
+// A disconnected node is unlinked at once but keeps its next pointer, so an
+// emission standing on it (the slot disconnected itself, or an earlier slot
+// disconnected it) walks on to the same successors it would have reached.
+// Nodes connected during an emission carry a later sequence number than
+// the emission started with, and the emission stops before them, as Qt's
+// does. No emission state lives in the signal: a panicking slot leaves
+// nothing to undo, and one connected slot costs one 32-byte node.
 type slot[F any] struct {
-	fn    F
-	owner *slots[F]
-	alive bool
+	fn   F
+	next *slot[F]
+	head **slot[F] // the list the node is (or was) in
+	seq  uint64    // connection order; 0 once disconnected
 }
 
-func (sl *slot[F]) connected() bool { return sl.alive }
+// lastSeq numbers connections in the order they were made. It is global so
+// that a signal needs no counter of its own; only its order matters.
+var lastSeq atomic.Uint64
+
+func (sl *slot[F]) connected() bool { return sl.seq != 0 }
 
 func (sl *slot[F]) disconnect() {
-	if !sl.alive {
+	if sl.seq == 0 {
 		return
 	}
-	sl.alive = false
+	sl.seq = 0
 	var zero F
-	sl.fn = zero // let the closure be collected even while the slot waits for compaction
-	o := sl.owner
-	o.live--
-	if o.depth > 0 {
-		// The running emission indexes list by position; removing now would
-		// make it skip a slot, so compaction waits until it ends.
-		o.dirty = true
-		return
-	}
-	o.remove(sl)
-}
-
-// slots is the implementation shared by Signal, Signal1 and Signal2; F is
-// the slot's function type.
-type slots[F any] struct {
-	list  []*slot[F]
-	live  int  // connected slots in list
-	depth int  // emissions in progress (an emission may nest in a slot)
-	dirty bool // list holds disconnected slots to drop when depth is 0
-}
-
-func (c *slots[F]) len() int {
-	if c == nil {
-		return 0
-	}
-	return c.live
-}
-
-func (c *slots[F]) connect(fn F) Connection {
-	sl := &slot[F]{fn: fn, owner: c, alive: true}
-	c.list = append(c.list, sl)
-	c.live++
-	return Connection{sl}
-}
-
-// begin starts an emission and returns how many slots it may call: those
-// connected before it began, as Qt (slots appended later sit past n).
-func (c *slots[F]) begin() int {
-	c.depth++
-	return len(c.list)
-}
-
-// end finishes an emission; the outermost one drops disconnected slots.
-func (c *slots[F]) end() {
-	c.depth--
-	if c.depth == 0 && c.dirty {
-		c.compact()
-	}
-}
-
-func (c *slots[F]) remove(sl *slot[F]) {
-	for i, s := range c.list {
-		if s == sl {
-			n := copy(c.list[i:], c.list[i+1:])
-			c.list[i+n] = nil
-			c.list = c.list[:i+n]
+	sl.fn = zero // let the closure be collected at once
+	for p := sl.head; *p != nil; p = &(*p).next {
+		if *p == sl {
+			*p = sl.next
 			return
 		}
 	}
 }
 
-func (c *slots[F]) compact() {
-	kept := c.list[:0]
-	for _, s := range c.list {
-		if s.alive {
-			kept = append(kept, s)
-		}
+// slots is the list shared by Signal, Signal1 and Signal2; F is the slot's
+// function type. The zero value is an empty list.
+type slots[F any] struct {
+	head *slot[F]
+}
+
+func (c *slots[F]) len() int {
+	n := 0
+	for sl := c.head; sl != nil; sl = sl.next {
+		n++
 	}
-	clear(c.list[len(kept):])
-	c.list = kept
-	c.dirty = false
+	return n
+}
+
+func (c *slots[F]) connect(fn F) Connection {
+	sl := &slot[F]{fn: fn, head: &c.head, seq: lastSeq.Add(1)}
+	p := &c.head
+	for *p != nil {
+		p = &(*p).next
+	}
+	*p = sl
+	return Connection{sl}
+}
+
+// begin returns the first node and the last sequence number an emission
+// starting now may call.
+func (c *slots[F]) begin() (*slot[F], uint64) {
+	return c.head, lastSeq.Load()
 }
 
 func (c *slots[F]) disconnectAll() {
 	var zero F
-	for _, s := range c.list {
-		s.alive = false
-		s.fn = zero
+	for sl := c.head; sl != nil; sl = sl.next {
+		sl.seq = 0
+		sl.fn = zero
 	}
-	c.live = 0
-	if c.depth > 0 {
-		c.dirty = true
-		return
-	}
-	clear(c.list)
-	c.list = c.list[:0]
+	c.head = nil
 }
 
 // Signal is a signal without arguments, such as QAbstractSocket::connected()
@@ -169,7 +144,7 @@ func (c *slots[F]) disconnectAll() {
 // not be copied after first use.
 type Signal struct {
 	_ noCopySignal
-	c *slots[func()] // allocated by the first Connect: an unused signal costs one word
+	c slots[func()] // an unused signal costs one word
 }
 
 // Connect connects fn to the signal and returns its handle; like
@@ -180,23 +155,15 @@ func (s *Signal) Connect(fn func()) Connection {
 	if fn == nil {
 		panic("socket: Signal.Connect with nil func")
 	}
-	if s.c == nil {
-		s.c = new(slots[func()])
-	}
 	return s.c.connect(fn)
 }
 
 // Emit calls the connected slots in connection order (Qt's emit). It does
 // not allocate.
 func (s *Signal) Emit() {
-	if s.c == nil || s.c.live == 0 {
-		return
-	}
-	n := s.c.begin()
-	defer s.c.end() // a panicking slot must not leave the signal "emitting" forever
-	for i := 0; i < n; i++ {
-		// Read s.c.list afresh: a slot may have appended to it and moved it.
-		if sl := s.c.list[i]; sl.alive {
+	sl, last := s.c.begin()
+	for ; sl != nil && sl.seq <= last; sl = sl.next {
+		if sl.seq != 0 {
 			sl.fn()
 		}
 	}
@@ -206,9 +173,7 @@ func (s *Signal) Emit() {
 // signal, nullptr, nullptr). During an emission, the slots it has not yet
 // reached are not called.
 func (s *Signal) DisconnectAll() {
-	if s.c != nil {
-		s.c.disconnectAll()
-	}
+	s.c.disconnectAll()
 }
 
 // Len returns the number of connected slots, like QObject::receivers; an
@@ -220,7 +185,7 @@ func (s *Signal) Len() int { return s.c.len() }
 // use; a Signal1 must not be copied after first use.
 type Signal1[T any] struct {
 	_ noCopySignal
-	c *slots[func(T)] // allocated by the first Connect: an unused signal costs one word
+	c slots[func(T)] // an unused signal costs one word
 }
 
 // Connect connects fn to the signal; see Signal.Connect.
@@ -228,22 +193,15 @@ func (s *Signal1[T]) Connect(fn func(T)) Connection {
 	if fn == nil {
 		panic("socket: Signal1.Connect with nil func")
 	}
-	if s.c == nil {
-		s.c = new(slots[func(T)])
-	}
 	return s.c.connect(fn)
 }
 
 // Emit calls the connected slots with v in connection order; see
 // Signal.Emit.
 func (s *Signal1[T]) Emit(v T) {
-	if s.c == nil || s.c.live == 0 {
-		return
-	}
-	n := s.c.begin()
-	defer s.c.end()
-	for i := 0; i < n; i++ {
-		if sl := s.c.list[i]; sl.alive {
+	sl, last := s.c.begin()
+	for ; sl != nil && sl.seq <= last; sl = sl.next {
+		if sl.seq != 0 {
 			sl.fn(v)
 		}
 	}
@@ -251,9 +209,7 @@ func (s *Signal1[T]) Emit(v T) {
 
 // DisconnectAll disconnects every slot; see Signal.DisconnectAll.
 func (s *Signal1[T]) DisconnectAll() {
-	if s.c != nil {
-		s.c.disconnectAll()
-	}
+	s.c.disconnectAll()
 }
 
 // Len returns the number of connected slots; see Signal.Len.
@@ -264,7 +220,7 @@ func (s *Signal1[T]) Len() int { return s.c.len() }
 // use; a Signal2 must not be copied after first use.
 type Signal2[A, B any] struct {
 	_ noCopySignal
-	c *slots[func(A, B)] // allocated by the first Connect: an unused signal costs one word
+	c slots[func(A, B)] // an unused signal costs one word
 }
 
 // Connect connects fn to the signal; see Signal.Connect.
@@ -272,22 +228,15 @@ func (s *Signal2[A, B]) Connect(fn func(A, B)) Connection {
 	if fn == nil {
 		panic("socket: Signal2.Connect with nil func")
 	}
-	if s.c == nil {
-		s.c = new(slots[func(A, B)])
-	}
 	return s.c.connect(fn)
 }
 
 // Emit calls the connected slots with a and b in connection order; see
 // Signal.Emit.
 func (s *Signal2[A, B]) Emit(a A, b B) {
-	if s.c == nil || s.c.live == 0 {
-		return
-	}
-	n := s.c.begin()
-	defer s.c.end()
-	for i := 0; i < n; i++ {
-		if sl := s.c.list[i]; sl.alive {
+	sl, last := s.c.begin()
+	for ; sl != nil && sl.seq <= last; sl = sl.next {
+		if sl.seq != 0 {
 			sl.fn(a, b)
 		}
 	}
@@ -295,9 +244,7 @@ func (s *Signal2[A, B]) Emit(a A, b B) {
 
 // DisconnectAll disconnects every slot; see Signal.DisconnectAll.
 func (s *Signal2[A, B]) DisconnectAll() {
-	if s.c != nil {
-		s.c.disconnectAll()
-	}
+	s.c.disconnectAll()
 }
 
 // Len returns the number of connected slots; see Signal.Len.

@@ -142,8 +142,8 @@ func TestSignalDisconnectAllDuringEmit(t *testing.T) {
 	}
 	s.Emit()
 	checkSlots(t, "next emission", r.take(), []string{"late"})
-	if got := len(s.c.list); got != 1 {
-		t.Errorf("slot list holds %d entries after the emission, want 1 (compacted)", got)
+	if got := s.Len(); got != 1 {
+		t.Errorf("slot list holds %d entries after the emission, want 1 (only the live slot)", got)
 	}
 }
 
@@ -172,8 +172,8 @@ func TestSignalRecursiveEmit(t *testing.T) {
 	})
 	s.Emit(2)
 	checkSlots(t, "recursive", got, []string{"a2", "a1", "a0", "b0", "n0", "b1", "b2"})
-	if s.Len() != 2 || len(s.c.list) != 2 {
-		t.Errorf("Len = %d, list = %d; want 2, 2", s.Len(), len(s.c.list))
+	if s.Len() != 2 {
+		t.Errorf("Len = %d, want 2 (the disconnected slot unlinked)", s.Len())
 	}
 }
 
@@ -184,8 +184,8 @@ func TestSignalCompactsWhenIdle(t *testing.T) {
 		s.Connect(func() {}).Disconnect()
 		c.Disconnect()
 	}
-	if s.Len() != 0 || len(s.c.list) != 0 {
-		t.Errorf("Len = %d, list = %d; want 0, 0", s.Len(), len(s.c.list))
+	if s.Len() != 0 || s.c.head != nil {
+		t.Errorf("Len = %d, head = %p; want 0, nil", s.Len(), s.c.head)
 	}
 }
 
@@ -200,8 +200,8 @@ func TestSignalPanickingSlot(t *testing.T) {
 	// The emission ended by the panic must not leave the signal "emitting":
 	// disconnecting now removes the slot at once.
 	boom.Disconnect()
-	if len(s.c.list) != 0 {
-		t.Errorf("list = %d after the panic and Disconnect, want 0", len(s.c.list))
+	if s.c.head != nil {
+		t.Errorf("list = %d after the panic and Disconnect, want 0", s.Len())
 	}
 	s.Connect(r.slot("a"))
 	s.Emit()
