@@ -15,8 +15,8 @@ import (
 // reader and one writer may run at once, as a net.Conn bridge needs.
 type NativeEngine struct {
 	fd     int
-	domain int
-	sotype int
+	domain int32 // 32 bits each: the engine then fits a 32-byte allocation
+	sotype int32
 	r      *msgScratch // read side, made on first use
 	w      *msgScratch // write side, made on first use
 }
@@ -61,7 +61,7 @@ func NewNativeEngine(domain, sotype int) (*NativeEngine, error) {
 	if err != nil {
 		return nil, opErr("socket", err)
 	}
-	e := &NativeEngine{fd: fd, domain: domain, sotype: sotype}
+	e := &NativeEngine{fd: fd, domain: int32(domain), sotype: int32(sotype)}
 	if domain == unix.AF_INET6 {
 		// BSDs default to v6-only; Linux follows a sysctl. Qt asks for
 		// dual-stack explicitly, and so do we.
@@ -109,7 +109,7 @@ func AdoptNativeEngine(fd int) (*NativeEngine, error) {
 	if err := adoptPrepare(fd); err != nil {
 		return nil, opErr("setsockopt", err)
 	}
-	return &NativeEngine{fd: fd, domain: domain, sotype: sotype}, nil
+	return &NativeEngine{fd: fd, domain: int32(domain), sotype: int32(sotype)}, nil
 }
 
 // AcceptedEngine wraps fd, a connection that Accept returned on a
@@ -119,17 +119,17 @@ func AdoptNativeEngine(fd int) (*NativeEngine, error) {
 // the socket itself needs.
 func AcceptedEngine(fd, domain, sotype int) *NativeEngine {
 	adoptPrepare(fd) // SO_NOSIGPIPE where a descriptor needs it (darwin)
-	return &NativeEngine{fd: fd, domain: domain, sotype: sotype}
+	return &NativeEngine{fd: fd, domain: int32(domain), sotype: int32(sotype)}
 }
 
 // FD returns the descriptor, or -1 after Close.
 func (e *NativeEngine) FD() int { return e.fd }
 
 // Domain returns the address family the socket was created with.
-func (e *NativeEngine) Domain() int { return e.domain }
+func (e *NativeEngine) Domain() int { return int(e.domain) }
 
 // Type returns the socket type (unix.SOCK_STREAM or unix.SOCK_DGRAM).
-func (e *NativeEngine) Type() int { return e.sotype }
+func (e *NativeEngine) Type() int { return int(e.sotype) }
 
 // Listen marks a bound stream socket as accepting connections.
 func (e *NativeEngine) Listen(backlog int) error {

@@ -11,7 +11,7 @@ import (
 // address of the socket's family, so Bind(netip.AddrPort{}) on a
 // dual-stack socket is Qt's QHostAddress::Any.
 func (e *NativeEngine) Bind(ap netip.AddrPort) error {
-	sa, err := toSockaddr(e.domain, ap)
+	sa, err := toSockaddr(int(e.domain), ap)
 	if err != nil {
 		return opErr("bind", err)
 	}
@@ -30,7 +30,7 @@ func (e *NativeEngine) BindPath(path string) error {
 // writability, then read the outcome with ConnectResult. An IPv4 address on
 // an AF_INET6 socket becomes v4-mapped.
 func (e *NativeEngine) Connect(ap netip.AddrPort) error {
-	sa, err := toSockaddr(e.domain, ap)
+	sa, err := toSockaddr(int(e.domain), ap)
 	if err != nil {
 		return opErr("connect", err)
 	}

@@ -98,7 +98,7 @@ func (e *NativeEngine) WriteDatagram(p []byte, h *DatagramHeader) (int, error) {
 func (e *NativeEngine) prepareSend(s *msgScratch, h *DatagramHeader) error {
 	v4 := e.domain == unix.AF_INET
 	if h.Addr.IsValid() {
-		namelen, err := putRawSockaddr(&s.sa, e.domain, h.Addr)
+		namelen, err := putRawSockaddr(&s.sa, int(e.domain), h.Addr)
 		if err != nil {
 			return err
 		}

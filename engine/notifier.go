@@ -22,8 +22,8 @@ type Notifier struct {
 	h        Handler
 	token    uint64
 	interest Events
-	idx      uint32
 	closed   bool
+	idx      uint32
 }
 
 // NewNotifier registers fd with the loop. Both directions start disabled.

@@ -50,47 +50,65 @@ type AbstractSocket struct {
 	// already buffered can still be read.
 	ReadChannelFinished Signal
 
-	loop          *engine.Loop
-	kind          Kind
-	tr            Transport
-	layer         Layer
-	connectedHook func()
-	notifier      *engine.Notifier
+	loop     *engine.Loop
+	tr       Transport
+	layer    Layer
+	notifier *engine.Notifier
+	x        *socketExtra // nil until a rarely used field is set
 
-	state     State
-	openMode  OpenMode
-	err       SocketError
-	errString string
-	lastErr   error
+	typ      SocketType
+	state    State
+	openMode OpenMode
+	err      SocketError
+	protocol NetworkLayerProtocol
 
 	localAddr netip.Addr
-	localPort uint16
 	peerAddr  netip.Addr
+	localPort uint16
 	peerPort  uint16
-	peerName  string
-	protocol  NetworkLayerProtocol
 
-	rbuf        readBuffer
-	rbufMax     int64
-	readPaused  bool // read notifier off because the buffer is full
-	txn         bool
-	txnPos      int
-	wbuf        writeBuffer
-	flushQueued bool
-	eof         bool // the peer closed its side and everything was read in
-
-	datagramUnread bool // a datagram socket announced a datagram not yet read
-
+	readPaused           bool // read notifier off because the buffer is full
+	txn                  bool
+	flushQueued          bool
+	eof                  bool // the peer closed its side and everything was read in
+	datagramUnread       bool // a datagram socket announced a datagram not yet read
 	emittingReadyRead    bool
 	emittingBytesWritten bool
 	pendingClose         bool
 	abortCalled          bool
 	closing              bool // inside the close sequence
 
-	conn           *connectAttempt // the ConnectToHost in progress; nil for accepted sockets
-	connectTimeout time.Duration
+	rbuf   readBuffer
+	txnPos int
+	wbuf   writeBuffer
+
+	conn *connectAttempt // the ConnectToHost in progress; nil for accepted sockets
+}
+
+// socketExtra is the part of a socket most connections never use: an
+// accepted connection that only echoes bytes has none, which keeps a
+// server's idle connections small. Error texts, the peer's host name,
+// options set before a descriptor existed, a read-buffer limit, a
+// non-default connect timeout or Kind put one in place.
+type socketExtra struct {
+	kind           Kind // the class's hooks; Type is AbstractSocket.typ
+	errString      string
+	lastErr        error
+	peerName       string
+	connectTimeout time.Duration // used when hasTimeout
+	hasTimeout     bool
 	pauseMode      PauseMode
 	options        map[Option]int // set before a descriptor existed
+	connectedHook  func()
+	rbufMax        int64
+}
+
+// extra returns the socket's socketExtra, making it on first use.
+func (s *AbstractSocket) extra() *socketExtra {
+	if s.x == nil {
+		s.x = new(socketExtra)
+	}
+	return s.x
 }
 
 // Kind is what differs between the socket classes built on AbstractSocket:
@@ -119,21 +137,23 @@ func NewAbstractSocket(typ SocketType, loop *engine.Loop) *AbstractSocket {
 // NewAbstractSocketKind is NewAbstractSocket with the per-class
 // differences spelled out.
 func NewAbstractSocketKind(k Kind, loop *engine.Loop) *AbstractSocket {
-	return &AbstractSocket{
-		loop:           loop,
-		kind:           k,
-		err:            UnknownSocketError,
-		errString:      UnknownSocketError.Error(),
-		protocol:       UnknownNetworkLayerProtocol,
-		connectTimeout: DefaultConnectTimeout,
+	s := &AbstractSocket{
+		loop:     loop,
+		typ:      k.Type,
+		err:      UnknownSocketError,
+		protocol: UnknownNetworkLayerProtocol,
 	}
+	if k.ErrorBeforeUnconnected || k.ErrorText != nil {
+		s.extra().kind = k
+	}
+	return s
 }
 
 // Loop returns the loop the socket belongs to, nil in blocking style.
 func (s *AbstractSocket) Loop() *engine.Loop { return s.loop }
 
 // SocketType returns TCPSocket, UDPSocket, ...
-func (s *AbstractSocket) SocketType() SocketType { return s.kind.Type }
+func (s *AbstractSocket) SocketType() SocketType { return s.typ }
 
 // State returns the current state.
 func (s *AbstractSocket) State() State { return s.state }
@@ -142,11 +162,21 @@ func (s *AbstractSocket) State() State { return s.state }
 func (s *AbstractSocket) Error() SocketError { return s.err }
 
 // ErrorString returns a human-readable description of the last error.
-func (s *AbstractSocket) ErrorString() string { return s.errString }
+func (s *AbstractSocket) ErrorString() string {
+	if s.x == nil || s.x.errString == "" {
+		return s.err.Error()
+	}
+	return s.x.errString
+}
 
 // LastError returns the last error with its cause (an *Error whose chain
 // holds the SocketError and the errno), or nil when none happened.
-func (s *AbstractSocket) LastError() error { return s.lastErr }
+func (s *AbstractSocket) LastError() error {
+	if s.x == nil {
+		return nil
+	}
+	return s.x.lastErr
+}
 
 // IsValid reports whether the socket has a descriptor and is usable.
 func (s *AbstractSocket) IsValid() bool { return s.tr != nil }
@@ -195,7 +225,12 @@ func (s *AbstractSocket) PeerPort() uint16 { return s.peerPort }
 
 // PeerName returns the host name given to ConnectToHost, or what
 // SetPeerName set.
-func (s *AbstractSocket) PeerName() string { return s.peerName }
+func (s *AbstractSocket) PeerName() string {
+	if s.x == nil {
+		return ""
+	}
+	return s.x.peerName
+}
 
 // SetLocalAddress sets what LocalAddress reports (Qt's protected
 // setLocalAddress, for socket classes).
@@ -211,22 +246,39 @@ func (s *AbstractSocket) SetPeerAddress(a netip.Addr) { s.peerAddr = a }
 func (s *AbstractSocket) SetPeerPort(p uint16) { s.peerPort = p }
 
 // SetPeerName sets what PeerName reports.
-func (s *AbstractSocket) SetPeerName(name string) { s.peerName = name }
+func (s *AbstractSocket) SetPeerName(name string) {
+	if name != "" || s.x != nil {
+		s.extra().peerName = name
+	}
+}
 
 // SetConnectTimeout sets how long each address may take to connect before
 // the next one is tried, or the connect fails with SocketTimeoutError
 // (default DefaultConnectTimeout; Qt fixes it at 30 s).
-func (s *AbstractSocket) SetConnectTimeout(d time.Duration) { s.connectTimeout = d }
+func (s *AbstractSocket) SetConnectTimeout(d time.Duration) {
+	x := s.extra()
+	x.connectTimeout, x.hasTimeout = d, true
+}
 
 // ConnectTimeout returns the per-address connect timeout.
-func (s *AbstractSocket) ConnectTimeout() time.Duration { return s.connectTimeout }
+func (s *AbstractSocket) ConnectTimeout() time.Duration {
+	if s.x == nil || !s.x.hasTimeout {
+		return DefaultConnectTimeout
+	}
+	return s.x.connectTimeout
+}
 
 // SetPauseMode sets when data transfer pauses for the user to Resume
 // (PauseOnSSLErrors). Set it before connecting.
-func (s *AbstractSocket) SetPauseMode(m PauseMode) { s.pauseMode = m }
+func (s *AbstractSocket) SetPauseMode(m PauseMode) { s.extra().pauseMode = m }
 
 // PauseMode returns the pause mode.
-func (s *AbstractSocket) PauseMode() PauseMode { return s.pauseMode }
+func (s *AbstractSocket) PauseMode() PauseMode {
+	if s.x == nil {
+		return 0
+	}
+	return s.x.pauseMode
+}
 
 // Resume continues a transfer paused on a notification. A plain socket
 // never pauses, so it does nothing here; TLS layers override it.
@@ -252,11 +304,12 @@ func (s *AbstractSocket) setError(code SocketError, msg string, cause error) {
 	if msg == "" {
 		msg = code.Error()
 	}
-	if s.kind.ErrorText != nil {
-		msg = s.kind.ErrorText(code, msg)
+	x := s.extra()
+	if x.kind.ErrorText != nil {
+		msg = x.kind.ErrorText(code, msg)
 	}
-	s.err, s.errString = code, msg
-	s.lastErr = &Error{Code: code, Err: cause}
+	s.err, x.errString = code, msg
+	x.lastErr = &Error{Code: code, Err: cause}
 }
 
 // SetErrorAndEmit records an error with its cause and emits

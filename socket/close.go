@@ -64,7 +64,7 @@ func (s *AbstractSocket) finishDisconnect() {
 func (s *AbstractSocket) clearAddresses() {
 	s.localAddr, s.localPort = emptyAddr, 0
 	s.peerAddr, s.peerPort = emptyAddr, 0
-	s.peerName = ""
+	s.SetPeerName("")
 }
 
 // Abort closes at once, dropping whatever is queued for writing

@@ -63,7 +63,7 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 		mode |= ReadWrite
 	}
 	s.resetBuffers()
-	s.peerName = host
+	s.SetPeerName(host)
 	s.cancelLookup()
 	s.conn = &connectAttempt{port: port}
 	s.protocol = proto
@@ -196,7 +196,7 @@ func (s *AbstractSocket) connectToNext() {
 		}
 		if errors.Is(err, engine.ErrInProgress) {
 			if s.loop != nil {
-				s.conn.timer = s.loop.AfterFunc(s.connectTimeout, s.connectTimedOut)
+				s.conn.timer = s.loop.AfterFunc(s.ConnectTimeout(), s.connectTimedOut)
 				s.setNotify(s.readWanted(), true)
 			}
 			return
@@ -259,7 +259,7 @@ func (s *AbstractSocket) failConnect(code SocketError, msg string, cause error) 
 	s.releaseTransport()
 	s.resetBuffers()
 	s.setError(code, msg, cause)
-	if s.kind.ErrorBeforeUnconnected {
+	if s.x != nil && s.x.kind.ErrorBeforeUnconnected {
 		// QLocalSocket: errorOccurred while still Connecting.
 		s.ErrorOccurred.Emit(code)
 		if s.state != ConnectingState {
@@ -285,8 +285,8 @@ func (s *AbstractSocket) connectionEstablished() {
 	if s.state != ConnectedState {
 		return
 	}
-	if s.connectedHook != nil {
-		s.connectedHook()
+	if s.x != nil && s.x.connectedHook != nil {
+		s.x.connectedHook()
 		if s.state != ConnectedState {
 			return
 		}

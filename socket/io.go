@@ -150,7 +150,12 @@ func (s *AbstractSocket) BytesAvailable() int64 { return int64(s.avail()) }
 func (s *AbstractSocket) BytesToWrite() int64 { return int64(s.wbuf.Len()) }
 
 // ReadBufferSize returns the read buffer limit; 0 means unlimited.
-func (s *AbstractSocket) ReadBufferSize() int64 { return s.rbufMax }
+func (s *AbstractSocket) ReadBufferSize() int64 {
+	if s.x == nil {
+		return 0
+	}
+	return s.x.rbufMax
+}
 
 // SetReadBufferSize limits the read buffer to n bytes (0: unlimited, the
 // default). At the limit the socket stops reading from the kernel, so TCP
@@ -159,7 +164,9 @@ func (s *AbstractSocket) SetReadBufferSize(n int64) {
 	if n < 0 {
 		n = 0
 	}
-	s.rbufMax = n
+	if n != 0 || s.x != nil {
+		s.extra().rbufMax = n
+	}
 	if s.notifier != nil && s.tr != nil {
 		s.readPaused = s.bufferFull()
 		s.setNotify(s.readWanted(), s.notifier.WriteEnabled())

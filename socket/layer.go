@@ -50,7 +50,7 @@ func (s *AbstractSocket) Layer() Layer { return s.layer }
 // SetConnectedHook sets fn to run when the socket becomes connected,
 // after StateChanged(ConnectedState) and before Connected is emitted —
 // where QSslSocket emits modeChanged and starts its handshake.
-func (s *AbstractSocket) SetConnectedHook(fn func()) { s.connectedHook = fn }
+func (s *AbstractSocket) SetConnectedHook(fn func()) { s.extra().connectedHook = fn }
 
 // EmitReadyRead emits ReadyRead for plaintext a layer made available
 // outside a read notification (after its handshake), keeping Qt's rule that

@@ -34,7 +34,7 @@ func (s *AbstractSocket) ready(ev engine.Events) {
 // runs the remote-close sequence on end of stream. It reports whether new
 // bytes arrived.
 func (s *AbstractSocket) canRead() bool {
-	if s.kind.Type == UDPSocket {
+	if s.typ == UDPSocket {
 		return s.datagramReady()
 	}
 	n, end := s.readFromTransport()
@@ -63,8 +63,8 @@ func (s *AbstractSocket) readFromTransport() (n int, end error) {
 		return s.rbuf.Len() - before, end
 	}
 	want := readChunk
-	if s.rbufMax > 0 {
-		room := int(s.rbufMax) - s.rbuf.Len()
+	if max := s.ReadBufferSize(); max > 0 {
+		room := int(max) - s.rbuf.Len()
 		if room <= 0 {
 			s.pauseReading()
 			return 0, nil

@@ -45,17 +45,18 @@ func (s *AbstractSocket) SetSocketOption(o Option, v int) error {
 		return &Error{Code: UnsupportedSocketOperationError, Op: "setsockopt", Err: fmt.Errorf("unknown option %d", int(o))}
 	}
 	if s.tr == nil {
-		if s.options == nil {
-			s.options = make(map[Option]int)
+		x := s.extra()
+		if x.options == nil {
+			x.options = make(map[Option]int)
 		}
-		s.options[o] = v
+		x.options[o] = v
 		return nil
 	}
 	if err := s.tr.SetOption(eo, v); err != nil {
 		return wrapErr("setsockopt", err)
 	}
-	if s.options != nil {
-		s.options[o] = v
+	if s.x != nil && s.x.options != nil {
+		s.x.options[o] = v
 	}
 	return nil
 }
@@ -75,7 +76,7 @@ func (s *AbstractSocket) SocketOption(o Option) (int, error) {
 		return 0, &Error{Code: UnsupportedSocketOperationError, Op: "getsockopt", Err: fmt.Errorf("unknown option %d", int(o))}
 	}
 	if s.tr == nil {
-		if v, ok := s.options[o]; ok {
+		if v, ok := s.presetOption(o); ok {
 			return v, nil
 		}
 		return 0, &Error{Code: UnsupportedSocketOperationError, Op: "getsockopt", Err: ErrNotOpen}
@@ -109,7 +110,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 		v6only = 1
 	}
 	sotype := unix.SOCK_STREAM
-	if s.kind.Type == UDPSocket {
+	if s.typ == UDPSocket {
 		sotype = unix.SOCK_DGRAM
 	}
 	e, err := engine.NewNativeEngine(domain, sotype)
@@ -133,7 +134,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 		reuse = 1
 	}
 	e.SetOption(engine.ReuseAddressOption, reuse)
-	if s.kind.Type == UDPSocket {
+	if s.typ == UDPSocket {
 		datagramOptions(e)
 	}
 	if err := e.Bind(netip.AddrPortFrom(addr, port)); err != nil {
@@ -145,7 +146,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 	}
 	s.openMode = ReadWrite
 	s.setState(BoundState)
-	if s.kind.Type == UDPSocket {
+	if s.typ == UDPSocket {
 		s.setNotify(true, false)
 	}
 	return nil
@@ -186,7 +187,7 @@ func (s *AbstractSocket) AdoptTransport(t Transport, st State) error {
 	}
 	s.openMode = ReadWrite
 	s.pendingClose, s.abortCalled = false, false
-	s.peerName = ""
+	s.SetPeerName("")
 	s.fetchAddresses()
 	if s.state != st {
 		s.setState(st)
@@ -202,4 +203,21 @@ func datagramOptions(e *engine.NativeEngine) {
 	e.SetOption(engine.BroadcastOption, 1)
 	e.SetOption(engine.ReceivePacketInfoOption, 1)
 	e.SetOption(engine.ReceiveHopLimitOption, 1)
+}
+
+// presetOption returns an option set before the descriptor existed.
+func (s *AbstractSocket) presetOption(o Option) (int, bool) {
+	if s.x == nil {
+		return 0, false
+	}
+	v, ok := s.x.options[o]
+	return v, ok
+}
+
+// presetOptions returns the options set before the descriptor existed.
+func (s *AbstractSocket) presetOptions() map[Option]int {
+	if s.x == nil {
+		return nil
+	}
+	return s.x.options
 }

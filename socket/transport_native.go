@@ -27,7 +27,7 @@ func (s *AbstractSocket) initTransport(host netip.Addr) error {
 		domain = unix.AF_INET
 	}
 	sotype := unix.SOCK_STREAM
-	if s.kind.Type == UDPSocket {
+	if s.typ == UDPSocket {
 		sotype = unix.SOCK_DGRAM
 	}
 	e, err := engine.NewNativeEngine(domain, sotype)
@@ -56,7 +56,7 @@ func (s *AbstractSocket) attach(t Transport) error {
 		s.notifier = n
 	}
 	s.tr = t
-	for o, v := range s.options {
+	for o, v := range s.presetOptions() {
 		s.applyOption(o, v)
 	}
 	return nil
@@ -113,14 +113,15 @@ func (s *AbstractSocket) readWanted() bool {
 	if s.state != ConnectedState && s.state != BoundState {
 		return false
 	}
-	if s.kind.Type == UDPSocket {
+	if s.typ == UDPSocket {
 		return !s.datagramUnread
 	}
 	return !s.bufferFull()
 }
 
 func (s *AbstractSocket) bufferFull() bool {
-	return s.rbufMax > 0 && int64(s.rbuf.Len()) >= s.rbufMax
+	max := s.ReadBufferSize()
+	return max > 0 && int64(s.rbuf.Len()) >= max
 }
 
 // loopClosed releases the descriptor without signals when the loop closes.

@@ -112,8 +112,8 @@ func (s *AbstractSocket) result(ctx context.Context, ok bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if s.lastErr != nil {
-		return s.lastErr
+	if err := s.LastError(); err != nil {
+		return err
 	}
 	return s.err
 }
@@ -183,7 +183,7 @@ func (s *AbstractSocket) waitLookup(l waitLimit) {
 		ctx, cancel = context.WithDeadline(ctx, l.deadline)
 		defer cancel()
 	}
-	addrs, err := resolve(ctx, s.peerName)
+	addrs, err := resolve(ctx, s.PeerName())
 	if ctx.Err() != nil {
 		return // timed out: waitForConnected reports it
 	}
@@ -205,13 +205,13 @@ func (s *AbstractSocket) WaitForReadyReadContext(ctx context.Context) error {
 }
 
 func (s *AbstractSocket) waitForReadyRead(l waitLimit) bool {
-	if s.state == UnconnectedState || s.state == BoundState && s.kind.Type != UDPSocket {
+	if s.state == UnconnectedState || s.state == BoundState && s.typ != UDPSocket {
 		return false
 	}
 	if (s.state == HostLookupState || s.state == ConnectingState) && !s.waitForConnected(l) {
 		return false
 	}
-	if s.kind.Type == UDPSocket && s.datagramUnread {
+	if s.typ == UDPSocket && s.datagramUnread {
 		return true // Qt: a datagram is pending, no second readyRead
 	}
 	for s.tr != nil {
