@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qsock/qsock/internal/netnstest"
 
 	"golang.org/x/sys/unix"
 
@@ -23,51 +24,11 @@ import (
 // a link.
 type netnsPair struct{ a, b string }
 
-func ipCmd(args ...string) error {
-	out, err := exec.Command("ip", args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, out)
-	}
-	return nil
-}
-
 // newNetnsPair creates the namespaces or skips, saying what is missing.
 func newNetnsPair(t *testing.T) *netnsPair {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("broadcast/multicast end to end needs root to create network namespaces (run the tests as root, as CI does)")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("broadcast/multicast end to end needs ip(8) from iproute2 (apt-get install iproute2)")
-	}
-	id := fmt.Sprintf("qsudp%d%d", os.Getpid(), time.Now().UnixNano()%100000)
-	n := &netnsPair{a: id + "a", b: id + "b"}
-	for _, ns := range []string{n.a, n.b} {
-		if err := ipCmd("netns", "add", ns); err != nil {
-			t.Skipf("cannot create a network namespace here: %v", err)
-		}
-		t.Cleanup(func() { ipCmd("netns", "del", ns) })
-		// No duplicate address detection: the link-local addresses are
-		// usable at once.
-		exec.Command("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0").Run()
-	}
-	steps := [][]string{
-		{"-n", n.a, "link", "set", "lo", "up"},
-		{"-n", n.b, "link", "set", "lo", "up"},
-		{"-n", n.a, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", n.b},
-		{"-n", n.a, "addr", "add", "10.77.0.1/24", "dev", "v0"},
-		{"-n", n.b, "addr", "add", "10.77.0.2/24", "dev", "v1"},
-		{"-n", n.a, "link", "set", "v0", "up", "multicast", "on"},
-		{"-n", n.b, "link", "set", "v1", "up", "multicast", "on"},
-		{"-n", n.a, "route", "add", "default", "dev", "v0"},
-		{"-n", n.b, "route", "add", "default", "dev", "v1"},
-	}
-	for _, s := range steps {
-		if err := ipCmd(s...); err != nil {
-			t.Skipf("cannot set up a veth pair between namespaces here: %v", err)
-		}
-	}
-	return n
+	a, b := netnstest.Pair(t, "broadcast/multicast end to end")
+	return &netnsPair{a: a, b: b}
 }
 
 // loopIn returns a loop whose goroutine lives in namespace ns, so the

@@ -4,13 +4,13 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/qsock/qsock/internal/netnstest"
 )
 
 // udpExamples are the datagram examples the UDP interop tests run; they
@@ -85,49 +85,11 @@ func qtUDPPeer(t *testing.T) string {
 // does.
 type nsPair struct{ a, b string }
 
-func ipRun(args ...string) error {
-	out, err := exec.Command("ip", args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, out)
-	}
-	return nil
-}
-
 // newNSPair creates the namespaces or skips, saying what is missing.
 func newNSPair(t *testing.T) nsPair {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("UDP interop crosses network namespaces, which needs root (CI runs these tests as root)")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("UDP interop needs ip(8) to create network namespaces: apt-get install iproute2")
-	}
-	id := fmt.Sprintf("qsi%d%d", os.Getpid()%100000, time.Now().UnixNano()%100000)
-	n := nsPair{a: id + "a", b: id + "b"}
-	for _, ns := range []string{n.a, n.b} {
-		if err := ipRun("netns", "add", ns); err != nil {
-			t.Skipf("cannot create a network namespace here: %v", err)
-		}
-		t.Cleanup(func() { ipRun("netns", "del", ns) })
-		// No duplicate address detection: link-local addresses work at once.
-		exec.Command("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0").Run()
-	}
-	for _, s := range [][]string{
-		{"-n", n.a, "link", "set", "lo", "up"},
-		{"-n", n.b, "link", "set", "lo", "up"},
-		{"-n", n.a, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", n.b},
-		{"-n", n.a, "addr", "add", "10.77.0.1/24", "dev", "v0"},
-		{"-n", n.b, "addr", "add", "10.77.0.2/24", "dev", "v1"},
-		{"-n", n.a, "link", "set", "v0", "up", "multicast", "on"},
-		{"-n", n.b, "link", "set", "v1", "up", "multicast", "on"},
-		{"-n", n.a, "route", "add", "default", "dev", "v0"},
-		{"-n", n.b, "route", "add", "default", "dev", "v1"},
-	} {
-		if err := ipRun(s...); err != nil {
-			t.Skipf("cannot set up a veth pair between namespaces here: %v", err)
-		}
-	}
-	return n
+	a, b := netnstest.Pair(t, "UDP interop")
+	return nsPair{a: a, b: b}
 }
 
 // receiver is a receiving program running in a namespace.

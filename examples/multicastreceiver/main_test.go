@@ -2,13 +2,14 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qsock/qsock/internal/netnstest"
 )
 
 func TestMain(m *testing.M) {
@@ -20,46 +21,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func ip(args ...string) error {
-	out, err := exec.Command("ip", args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, out)
-	}
-	return nil
-}
-
 // netnsPair makes namespaces A (v0, 10.77.0.1) and B (v1, 10.77.0.2)
 // joined by a veth pair, or skips saying why.
 func netnsPair(t *testing.T) (a, b string) {
-	if os.Geteuid() != 0 {
-		t.Skip("multicast end to end needs root to create network namespaces (CI runs it as root)")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("multicast end to end needs ip(8): apt-get install iproute2")
-	}
-	id := fmt.Sprintf("qsmc%d", os.Getpid())
-	a, b = id+"a", id+"b"
-	for _, ns := range []string{a, b} {
-		if err := ip("netns", "add", ns); err != nil {
-			t.Skipf("cannot create a network namespace: %v", err)
-		}
-		t.Cleanup(func() { ip("netns", "del", ns) })
-		exec.Command("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0").Run()
-	}
-	for _, s := range [][]string{
-		{"-n", a, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", b},
-		{"-n", a, "addr", "add", "10.77.0.1/24", "dev", "v0"},
-		{"-n", b, "addr", "add", "10.77.0.2/24", "dev", "v1"},
-		{"-n", a, "link", "set", "v0", "up"},
-		{"-n", b, "link", "set", "v1", "up"},
-		{"-n", a, "route", "add", "default", "dev", "v0"},
-		{"-n", b, "route", "add", "default", "dev", "v1"},
-	} {
-		if err := ip(s...); err != nil {
-			t.Skipf("cannot set up veth between namespaces: %v", err)
-		}
-	}
-	return a, b
+	return netnstest.Pair(t, "multicast end to end")
 }
 
 // This module's multicastsender in one namespace, this receiver in the
