@@ -24,6 +24,9 @@ func (s *SSLServer) WaitForNewConnection(d time.Duration) (ok, timedOut bool) {
 		return s.TCPServer.WaitForNewConnection(d)
 	}
 	ok, timedOut, _ = s.waitEncrypted(context.Background(), d)
+	if timedOut {
+		s.l.SetErr(socket.SocketTimeoutError, "Network operation timed out")
+	}
 	return ok, timedOut
 }
 

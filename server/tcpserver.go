@@ -116,7 +116,9 @@ func (s *TCPServer) MaxPendingConnections() int { return s.l.MaxPending() }
 
 // PauseAccepting stops accepting (QTcpServer::pauseAccepting): clients
 // still connect, into the kernel's backlog, but nothing is queued until
-// ResumeAccepting. WaitForNewConnection still accepts, as in Qt.
+// ResumeAccepting, or until NextPendingConnection takes a connection (which
+// turns accepting back on, as in Qt). WaitForNewConnection still accepts,
+// as in Qt.
 func (s *TCPServer) PauseAccepting() { s.l.Pause() }
 
 // ResumeAccepting undoes PauseAccepting (QTcpServer::resumeAccepting).

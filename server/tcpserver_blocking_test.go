@@ -31,6 +31,11 @@ func TestWaitForNewConnectionBlocking(t *testing.T) {
 	if e := time.Since(start); e < 30*time.Millisecond || e > 2*time.Second {
 		t.Errorf("the 30 ms wait took %v", e)
 	}
+	// Qt: the engine's time-out becomes the server's error.
+	if srv.ServerError() != socket.SocketTimeoutError || srv.ErrorString() != "Network operation timed out" {
+		t.Errorf("after the time-out: %v %q; want SocketTimeoutError, Network operation timed out",
+			srv.ServerError(), srv.ErrorString())
+	}
 	if ok, timedOut := srv.WaitForNewConnection(0); ok || !timedOut {
 		t.Errorf("WaitForNewConnection(0) with no client = %v, %v", ok, timedOut)
 	}

@@ -11,7 +11,8 @@ import (
 // NextPendingConnection returns the oldest queued connection, or nil when
 // none is queued (QTcpServer::nextPendingConnection). The socket is
 // already connected; Connected is not emitted for it, as in Qt. Taking one
-// below the pending limit resumes accepting.
+// resumes accepting below the pending limit, even after PauseAccepting,
+// as Qt's does.
 //
 // With a LoopGroup the socket belongs to its own loop (c.Loop()), not the
 // server's: call its methods through c.Loop().Post or Invoke.

@@ -268,6 +268,29 @@ func TestPauseResume(t *testing.T) {
 	until(t, loop, "both after resume", func() bool { return news == 2 })
 }
 
+// Qt's nextPendingConnection re-enables accepting even after
+// pauseAccepting (pausing only turns the notifier off): with a limit of
+// 2, 4 clients, a pause and 2 connections taken, Qt accepts the rest.
+func TestNextPendingConnectionResumesPausedServer(t *testing.T) {
+	loop := newLoop(t)
+	srv, port := listen(t, loop, socket.LocalHost)
+	news := 0
+	do(loop, func() {
+		srv.SetMaxPendingConnections(2)
+		srv.NewConnection.Connect(func() { news++ })
+	})
+	for range 4 {
+		dial(t, "127.0.0.1", port)
+	}
+	until(t, loop, "2 connections", func() bool { return news == 2 })
+	do(loop, func() {
+		srv.PauseAccepting()
+		for srv.NextPendingConnection() != nil {
+		}
+	})
+	until(t, loop, "the other 2 after taking while paused", func() bool { return news == 4 })
+}
+
 // Close drops the connections nobody took (their clients see the
 // connection closed) and leaves the taken ones alone.
 func TestCloseDropsUntaken(t *testing.T) {

@@ -3,12 +3,15 @@ package server
 import (
 	"context"
 	"time"
+
+	"github.com/qsock/qsock/socket"
 )
 
 // WaitForNewConnection blocks until a client connects or d passes (d < 0:
 // no limit), then accepts (QTcpServer::waitForNewConnection). The signals
 // fire on the calling goroutine before it returns. ok is true once a
-// connection was there to accept; timedOut reports that d passed. Called
+// connection was there to accept; timedOut reports that d passed, and
+// then ServerError is SocketTimeoutError, as in Qt. Called
 // inside a callback of a running loop it blocks that loop meanwhile, as in
 // Qt. It accepts while PauseAccepting is in effect, as Qt's does, but
 // sleeps out a back-off after an out-of-descriptors error first.
@@ -17,6 +20,10 @@ import (
 // made it, after this returns; a nil-loop server waits for that.
 func (s *TCPServer) WaitForNewConnection(d time.Duration) (ok, timedOut bool) {
 	ok, timedOut, _ = s.l.Wait(context.Background(), d)
+	if timedOut {
+		// Qt's engine reports its poll's time-out as the server's error.
+		s.l.SetErr(socket.SocketTimeoutError, "Network operation timed out")
+	}
 	return ok, timedOut
 }
 

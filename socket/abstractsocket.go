@@ -178,8 +178,10 @@ func (s *AbstractSocket) LastError() error {
 	return s.x.lastErr
 }
 
-// IsValid reports whether the socket has a descriptor and is usable.
-func (s *AbstractSocket) IsValid() bool { return s.tr != nil }
+// IsValid reports whether the socket is usable: it has a descriptor, or,
+// as in Qt, it has none any more but is still open (the peer closed it and
+// buffered bytes can still be read).
+func (s *AbstractSocket) IsValid() bool { return s.tr != nil || s.openMode != NotOpen }
 
 // OpenMode returns the QIODevice open mode: ReadWrite from ConnectToHost
 // until Close or Abort; a socket the peer closed stays open so its

@@ -26,11 +26,10 @@ func (s *AbstractSocket) DisconnectFromHost() {
 		}
 		if s.tr != nil && (s.wbuf.Len() > 0 || s.layer != nil) {
 			// Stop reading and let the write notifier drain the
-			// buffer; canWrite finishes the close.
+			// buffer; canWrite finishes the close. Without a loop the
+			// socket stays Closing until Flush or a WaitFor* call
+			// writes the rest, as Qt's does without an event loop.
 			s.setNotify(false, true)
-			if s.loop == nil {
-				s.canWrite()
-			}
 			return
 		}
 	}
@@ -64,15 +63,20 @@ func (s *AbstractSocket) finishDisconnect() {
 func (s *AbstractSocket) clearAddresses() {
 	s.localAddr, s.localPort = emptyAddr, 0
 	s.peerAddr, s.peerPort = emptyAddr, 0
-	s.SetPeerName("")
+	// Qt keeps peerName until the next connectToHost.
 }
 
 // Abort closes at once, dropping whatever is queued for writing
 // (QAbstractSocket::abort): AboutToClose, StateChanged(Unconnected),
 // ReadChannelFinished, and Disconnected if it was connected. The peer sees
-// the connection closed. On an Unconnected socket it does nothing.
+// the connection closed. On an Unconnected socket that is still open (the
+// peer closed it) it closes the device, as Qt 6 does (Qt 5 did nothing);
+// on one that is not open it does nothing.
 func (s *AbstractSocket) Abort() {
 	if s.state == UnconnectedState {
+		if s.openMode != NotOpen {
+			s.Close()
+		}
 		return
 	}
 	s.abortCalled = true

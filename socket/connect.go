@@ -62,7 +62,15 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 	if mode&ReadWrite == 0 {
 		mode |= ReadWrite
 	}
+	if s.typ == UDPSocket {
+		mode |= Unbuffered // QUdpSocket is unbuffered: Qt reports 0x23
+	}
 	s.resetBuffers()
+	// Qt forgets the previous error when a new connection starts.
+	s.err = UnknownSocketError
+	if s.x != nil {
+		s.x.errString, s.x.lastErr = "", nil
+	}
 	s.SetPeerName(host)
 	s.cancelLookup()
 	s.conn = &connectAttempt{port: port}

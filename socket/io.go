@@ -9,6 +9,12 @@ import (
 // (Qt's "device not open").
 var ErrNotOpen = errors.New("socket: device not open")
 
+// ErrNotConnected is returned by Write on a socket that is still open but
+// no longer connected (the peer closed it); as in Qt, the socket's error
+// becomes UnknownSocketError, "Socket is not connected", without
+// ErrorOccurred.
+var ErrNotConnected = errors.New("socket: not connected")
+
 // avail is what a read may take: the buffer beyond the transaction's
 // position.
 func (s *AbstractSocket) avail() int { return s.rbuf.Len() - s.txnPos }
@@ -107,15 +113,21 @@ func (s *AbstractSocket) CanReadLine() bool {
 	return s.rbuf.IndexByte('\n', s.txnPos) >= 0
 }
 
-// ReadLine reads up to and including '\n', at most max bytes (0: no
-// limit). Without a complete line it returns what is buffered, as Qt does.
+// ReadLine reads up to and including '\n'. With max > 0 it reads at most
+// max-1 bytes, as Qt's readLine(maxSize) does (it keeps room for C's
+// terminating zero): ReadLine(1) reads nothing. max 0 means no limit; a
+// negative max reads nothing. Without a complete line it returns what is
+// buffered, as Qt does.
 func (s *AbstractSocket) ReadLine(max int) []byte {
+	if max < 0 {
+		return nil
+	}
 	n := s.avail()
 	if i := s.rbuf.IndexByte('\n', s.txnPos); i >= 0 {
 		n = i - s.txnPos + 1
 	}
-	if max > 0 && n > max {
-		n = max
+	if max > 0 && n > max-1 {
+		n = max - 1
 	}
 	return s.ReadN(n)
 }
@@ -206,10 +218,14 @@ func (s *AbstractSocket) IsTransactionStarted() bool { return s.txn }
 // with every other write of the turn into one system call; in blocking
 // style, in Flush and the WaitFor* calls. Writes made while looking up or
 // connecting are sent once connected. On a socket that is not open it
-// returns ErrNotOpen.
+// returns ErrNotOpen; on one the peer closed, ErrNotConnected.
 func (s *AbstractSocket) Write(p []byte) (int, error) {
-	if s.openMode&WriteOnly == 0 || s.state == UnconnectedState || s.state == BoundState {
+	if s.openMode&WriteOnly == 0 || s.state == BoundState {
 		return 0, ErrNotOpen
+	}
+	if s.state == UnconnectedState {
+		s.setError(UnknownSocketError, "Socket is not connected", ErrNotConnected)
+		return 0, ErrNotConnected
 	}
 	if len(p) == 0 {
 		return 0, nil

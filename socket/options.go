@@ -144,7 +144,8 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 	if addr == Any {
 		s.localAddr = Any
 	}
-	s.openMode = ReadWrite
+	// Binding does not open the device: Qt's bound sockets report
+	// openMode NotOpen until they connect.
 	s.setState(BoundState)
 	if s.typ == UDPSocket {
 		s.setNotify(true, false)

@@ -60,12 +60,14 @@ func (s *AbstractSocket) waitIO(read, write bool, l waitLimit) (r, w, timedOut b
 		if s.tr == nil {
 			return false, false, false, nil
 		}
-		if l.over() {
-			return false, false, true, nil
-		}
+		// A limit already over still gets one look (a zero time-out
+		// polls, as in Qt).
 		r, w, err = s.tr.Wait(read, write, l.slice())
 		if err != nil || r || w {
 			return r, w, false, err
+		}
+		if l.over() {
+			return false, false, true, nil
 		}
 	}
 }
@@ -78,7 +80,9 @@ func (s *AbstractSocket) waitStep(read, write bool, l waitLimit) (rd, wr, ok boo
 	rd, wr, timedOut, err := s.waitIO(read, write, l)
 	switch {
 	case timedOut:
-		s.setErrorAndEmit(SocketTimeoutError, "Socket operation timed out", context.DeadlineExceeded)
+		// Qt's engine words it so; only waitForConnected says "Socket
+		// operation timed out".
+		s.setErrorAndEmit(SocketTimeoutError, "Network operation timed out", context.DeadlineExceeded)
 		return false, false, false
 	case err != nil:
 		code, msg := codeOf(err)
@@ -287,7 +291,10 @@ func (s *AbstractSocket) waitForDisconnected(l waitLimit) bool {
 			s.finishDisconnect()
 			break
 		}
-		rd, wr, ok := s.waitStep(s.readWanted(), s.wbuf.Len() > 0, l)
+		// A closing socket with a layer still has the layer's goodbye
+		// (TLS close_notify) to send even when no plaintext is queued.
+		write := s.wbuf.Len() > 0 || s.state == ClosingState && s.layer != nil
+		rd, wr, ok := s.waitStep(s.readWanted(), write, l)
 		if !ok {
 			return false
 		}

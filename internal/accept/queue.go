@@ -16,7 +16,9 @@ func (l *Listener[T]) Add(v T) {
 
 // Take removes and returns the oldest queued connection
 // (nextPendingConnection); ok is false when none is queued. Taking one
-// below the limit re-enables accepting, unless paused or backing off.
+// re-enables accepting below the limit, even after Pause, as Qt's
+// nextPendingConnection turns the notifier back on; a back-off after
+// EMFILE still runs its course.
 func (l *Listener[T]) Take() (v T, ok bool) {
 	if l.head == len(l.queue) {
 		return v, false
@@ -25,6 +27,9 @@ func (l *Listener[T]) Take() (v T, ok bool) {
 	var zero T
 	l.queue[l.head] = zero
 	l.head++
+	if l.n != nil {
+		l.paused = false
+	}
 	l.update()
 	return v, true
 }
