@@ -44,6 +44,15 @@ type AbstractSocket struct {
 	// Write. Unbuffered datagram sockets emit it from inside each write,
 	// as QUdpSocket does.
 	BytesWritten Signal1[int64]
+	// ChannelReadyRead is emitted with channel 0 after ReadyRead, and also
+	// for data arriving while a ReadyRead slot runs, which gets no second
+	// ReadyRead (QIODevice::channelReadyRead; sockets have one channel).
+	ChannelReadyRead Signal1[int]
+	// ChannelBytesWritten is emitted with channel 0 and the count after
+	// BytesWritten, and also where BytesWritten is held back because one
+	// of its slots runs (QIODevice::channelBytesWritten). A datagram
+	// socket's WriteDatagram emits only BytesWritten, as QUdpSocket does.
+	ChannelBytesWritten Signal2[int, int64]
 	// AboutToClose is emitted at the start of Close and Abort.
 	AboutToClose Signal
 	// ReadChannelFinished is emitted when the input side closed; bytes
@@ -59,14 +68,14 @@ type AbstractSocket struct {
 	typ      SocketType
 	state    State
 	openMode OpenMode
-	err      SocketError
-	protocol NetworkLayerProtocol
 
 	localAddr netip.Addr
 	peerAddr  netip.Addr
 	localPort uint16
 	peerPort  uint16
 
+	readChannel          bool // ReadChannelCount is 1
+	writeChannel         bool // WriteChannelCount is 1
 	readPaused           bool // read notifier off because the buffer is full
 	txn                  bool
 	flushQueued          bool
@@ -92,6 +101,7 @@ type AbstractSocket struct {
 // non-default connect timeout or Kind put one in place.
 type socketExtra struct {
 	kind           Kind // the class's hooks; Type is AbstractSocket.typ
+	err            SocketError
 	errString      string
 	lastErr        error
 	peerName       string
@@ -106,7 +116,7 @@ type socketExtra struct {
 // extra returns the socket's socketExtra, making it on first use.
 func (s *AbstractSocket) extra() *socketExtra {
 	if s.x == nil {
-		s.x = new(socketExtra)
+		s.x = &socketExtra{err: UnknownSocketError}
 	}
 	return s.x
 }
@@ -137,12 +147,7 @@ func NewAbstractSocket(typ SocketType, loop *engine.Loop) *AbstractSocket {
 // NewAbstractSocketKind is NewAbstractSocket with the per-class
 // differences spelled out.
 func NewAbstractSocketKind(k Kind, loop *engine.Loop) *AbstractSocket {
-	s := &AbstractSocket{
-		loop:     loop,
-		typ:      k.Type,
-		err:      UnknownSocketError,
-		protocol: UnknownNetworkLayerProtocol,
-	}
+	s := &AbstractSocket{loop: loop, typ: k.Type}
 	if k.ErrorBeforeUnconnected || k.ErrorText != nil {
 		s.extra().kind = k
 	}
@@ -159,12 +164,17 @@ func (s *AbstractSocket) SocketType() SocketType { return s.typ }
 func (s *AbstractSocket) State() State { return s.state }
 
 // Error returns the last error (UnknownSocketError until one happens).
-func (s *AbstractSocket) Error() SocketError { return s.err }
+func (s *AbstractSocket) Error() SocketError {
+	if s.x == nil {
+		return UnknownSocketError
+	}
+	return s.x.err
+}
 
 // ErrorString returns a human-readable description of the last error.
 func (s *AbstractSocket) ErrorString() string {
 	if s.x == nil || s.x.errString == "" {
-		return s.err.Error()
+		return s.Error().Error()
 	}
 	return s.x.errString
 }
@@ -310,7 +320,7 @@ func (s *AbstractSocket) setError(code SocketError, msg string, cause error) {
 	if x.kind.ErrorText != nil {
 		msg = x.kind.ErrorText(code, msg)
 	}
-	s.err, x.errString = code, msg
+	x.err, x.errString = code, msg
 	x.lastErr = &Error{Code: code, Err: cause}
 }
 
@@ -328,5 +338,8 @@ func (s *AbstractSocket) setErrorAndEmit(code SocketError, msg string, cause err
 // setState changes the state and emits StateChanged.
 func (s *AbstractSocket) setState(st State) {
 	s.state = st
+	if st == ConnectedState {
+		s.readChannel, s.writeChannel = true, true
+	}
 	s.StateChanged.Emit(st)
 }

@@ -49,6 +49,7 @@ func (s *AbstractSocket) finishDisconnect() {
 	s.releaseTransport()
 	s.wbuf.Reset()
 	s.pendingClose = false
+	s.writeChannel = false // Qt keeps the read channel: buffered bytes stay readable
 	s.state = UnconnectedState
 	s.StateChanged.Emit(UnconnectedState)
 	s.ReadChannelFinished.Emit()
@@ -92,6 +93,7 @@ func (s *AbstractSocket) Close() {
 		s.AboutToClose.Emit()
 	}
 	s.openMode = NotOpen
+	s.readChannel, s.writeChannel = false, false
 	s.rbuf.Reset()
 	s.txn, s.txnPos = false, 0
 	if s.state != UnconnectedState {

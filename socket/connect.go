@@ -17,6 +17,7 @@ import (
 type connectAttempt struct {
 	addrs   []netip.Addr
 	port    uint16
+	proto   NetworkLayerProtocol // only addresses of this family are tried, unless Any
 	timer   *engine.Timer
 	lookup  chan lookupResult // the result, for a WaitForConnected that cannot wait for the loop
 	cancel  context.CancelFunc
@@ -66,15 +67,14 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 		mode |= Unbuffered // QUdpSocket is unbuffered: Qt reports 0x23
 	}
 	s.resetBuffers()
+	s.readChannel, s.writeChannel = false, false
 	// Qt forgets the previous error when a new connection starts.
-	s.err = UnknownSocketError
 	if s.x != nil {
-		s.x.errString, s.x.lastErr = "", nil
+		s.x.err, s.x.errString, s.x.lastErr = UnknownSocketError, "", nil
 	}
 	s.SetPeerName(host)
 	s.cancelLookup()
-	s.conn = &connectAttempt{port: port}
-	s.protocol = proto
+	s.conn = &connectAttempt{port: port, proto: proto}
 	s.pendingClose, s.abortCalled, s.eof = false, false, false
 	s.openMode = mode
 	s.setState(HostLookupState)
@@ -159,8 +159,8 @@ func (s *AbstractSocket) startConnecting(addrs []netip.Addr, lookupErr error) {
 	kept := addrs[:0:0]
 	for _, a := range addrs {
 		switch {
-		case s.protocol == IPv4Protocol && !a.Is4(),
-			s.protocol == IPv6Protocol && !a.Is6():
+		case s.conn.proto == IPv4Protocol && !a.Is4(),
+			s.conn.proto == IPv6Protocol && !a.Is6():
 			continue
 		}
 		kept = append(kept, a)

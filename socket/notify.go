@@ -99,23 +99,40 @@ func (s *AbstractSocket) pauseReading() {
 	}
 }
 
+// emitReadyRead is Qt's emitReadyRead: ReadyRead unless one of its slots
+// is running (Qt does not re-emit it from inside its own slot), then
+// ChannelReadyRead(0) every time.
 func (s *AbstractSocket) emitReadyRead() {
-	if s.emittingReadyRead {
-		return // Qt does not re-emit readyRead from inside its own slot
+	if !s.emittingReadyRead {
+		s.emitReadyReadOnce()
 	}
+	s.ChannelReadyRead.Emit(0)
+}
+
+func (s *AbstractSocket) emitReadyReadOnce() {
 	s.emittingReadyRead = true
 	defer func() { s.emittingReadyRead = false }()
 	s.ReadyRead.Emit()
 }
 
 func (s *AbstractSocket) emitBytesWritten(n int) {
-	if s.emittingBytesWritten {
-		return
+	if !s.emittingBytesWritten {
+		s.emitBytesWrittenOnce(n)
 	}
+	s.ChannelBytesWritten.Emit(0, int64(n))
+}
+
+func (s *AbstractSocket) emitBytesWrittenOnce(n int) {
 	s.emittingBytesWritten = true
 	defer func() { s.emittingBytesWritten = false }()
 	s.BytesWritten.Emit(int64(n))
 }
+
+// EmitBytesWritten is for socket classes that write outside the write
+// buffer, such as a connected UDP socket's Write: BytesWritten(n), unless
+// one of its slots is running, then ChannelBytesWritten(0, n), as Qt's
+// QAbstractSocket::writeData does for unbuffered sockets.
+func (s *AbstractSocket) EmitBytesWritten(n int) { s.emitBytesWritten(n) }
 
 // remoteClosed is the peer-close sequence: ErrorOccurred(RemoteHostClosed)
 // while still Connected, then Closing, Unconnected, ReadChannelFinished and

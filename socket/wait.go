@@ -119,7 +119,7 @@ func (s *AbstractSocket) result(ctx context.Context, ok bool) error {
 	if err := s.LastError(); err != nil {
 		return err
 	}
-	return s.err
+	return s.Error()
 }
 
 func (s *AbstractSocket) waitForConnected(l waitLimit) bool {

@@ -109,6 +109,10 @@ func (s *Socket) send(dt datagramTransport, op string, p []byte) (int, error) {
 		}
 		return 0, s.failErr(op, err)
 	}
-	s.BytesWritten.Emit(int64(n))
+	if op == "write" {
+		s.EmitBytesWritten(n) // QAbstractSocket::writeData: both signals
+	} else {
+		s.BytesWritten.Emit(int64(n)) // QUdpSocket::writeDatagram: bytesWritten only
+	}
 	return n, nil
 }

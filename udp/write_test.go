@@ -2,9 +2,12 @@ package udp_test
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/qsock/qsock/socket"
 	"github.com/qsock/qsock/udp"
 )
@@ -178,5 +181,39 @@ func TestDefaultHopLimit(t *testing.T) {
 	d, _ := r.ReceiveDatagram(-1)
 	if d.HopLimit != 64 {
 		t.Fatalf("default TTL %d, want 64", d.HopLimit)
+	}
+}
+
+// Qt 6: writeDatagram emits bytesWritten only; a connected socket's write
+// emits bytesWritten then channelBytesWritten(0, n) (QAbstractSocket::
+// writeData); the receiver gets readyRead then channelReadyRead(0).
+func TestChannelSignalsAsQt(t *testing.T) {
+	r := bound(t, socket.LocalHost)
+	u := udp.NewSocket(nil)
+	defer u.Close()
+	var log []string
+	u.BytesWritten.Connect(func(n int64) { log = append(log, fmt.Sprint("bytesWritten ", n)) })
+	u.ChannelBytesWritten.Connect(func(ch int, n int64) { log = append(log, fmt.Sprint("channelBytesWritten ", ch, " ", n)) })
+	r.ReadyRead.Connect(func() { log = append(log, "r readyRead") })
+	r.ChannelReadyRead.Connect(func(ch int) { log = append(log, fmt.Sprint("r channelReadyRead ", ch)) })
+	if _, err := u.WriteDatagram([]byte("abc"), socket.LocalHost, r.LocalPort()); err != nil {
+		t.Fatal(err)
+	}
+	u.ConnectToAddress(socket.LocalHost, r.LocalPort())
+	if _, err := u.Write([]byte("de")); err != nil {
+		t.Fatal(err)
+	}
+	if !r.WaitForReadyRead(5 * time.Second) {
+		t.Fatal("nothing arrived")
+	}
+	want := []string{"bytesWritten 3", "bytesWritten 2", "channelBytesWritten 0 2", "r readyRead", "r channelReadyRead 0"}
+	if d := cmp.Diff(want, log); d != "" {
+		t.Errorf("signals (-want +got):\n%s", d)
+	}
+	if u.ReadChannelCount() != 1 || u.WriteChannelCount() != 1 || u.OpenMode() != socket.ReadWrite|socket.Unbuffered {
+		t.Errorf("connected UDP: rc=%d wc=%d mode %v; want 1, 1, ReadWrite|Unbuffered", u.ReadChannelCount(), u.WriteChannelCount(), u.OpenMode())
+	}
+	if r.ReadChannelCount() != 0 || r.WriteChannelCount() != 0 {
+		t.Errorf("bound UDP: rc=%d wc=%d; want 0, 0", r.ReadChannelCount(), r.WriteChannelCount())
 	}
 }
