@@ -24,6 +24,7 @@ type pendingConnect struct {
 	deadline   time.Time
 	timer      *engine.Timer
 	closeAfter bool // DisconnectFromServer was called meanwhile
+	mode       socket.OpenMode
 }
 
 // ConnectToServer connects to the server called name, or to ServerName()
@@ -44,7 +45,13 @@ type pendingConnect struct {
 //
 // Called while connecting, connected or closing, it sets OperationError,
 // emits ErrorOccurred and changes nothing.
-func (s *Socket) ConnectToServer(name string) {
+func (s *Socket) ConnectToServer(name string) { s.ConnectToServerMode(name, socket.ReadWrite) }
+
+// ConnectToServerMode is ConnectToServer opening the socket in mode
+// (QLocalSocket::connectToServer's OpenMode argument): ReadOnly or
+// WriteOnly make the other direction's calls fail as on a device not
+// open for them. A mode without either is ReadWrite.
+func (s *Socket) ConnectToServerMode(name string, mode socket.OpenMode) {
 	switch s.State() {
 	case socket.ConnectingState, socket.ConnectedState, socket.ClosingState:
 		// Qt's text, typo included ("connectToserver").
@@ -74,7 +81,10 @@ func (s *Socket) ConnectToServer(name string) {
 		s.fail(UnsupportedSocketOperationError, int(errnoOf(err)), err)
 		return
 	}
-	s.pending = &pendingConnect{eng: eng, addr: a, deadline: time.Now().Add(s.ConnectTimeout())}
+	if mode&socket.ReadWrite == 0 {
+		mode |= socket.ReadWrite
+	}
+	s.pending = &pendingConnect{eng: eng, addr: a, deadline: time.Now().Add(s.ConnectTimeout()), mode: mode}
 	s.tryConnect()
 }
 
@@ -141,6 +151,7 @@ func (s *Socket) connected(p *pendingConnect) {
 	if s.State() != socket.ConnectedState {
 		return
 	}
+	s.SetOpenMode(p.mode)
 	s.Connected.Emit()
 	if p.closeAfter && s.State() == socket.ConnectedState {
 		s.DisconnectFromServer()
@@ -173,4 +184,12 @@ func errnoOf(err error) unix.Errno {
 		return errno
 	}
 	return 0
+}
+
+// Open connects to ServerName() in mode and reports whether the socket is
+// open afterwards (QLocalSocket::open: connectToServer(mode), then
+// isOpen()).
+func (s *Socket) Open(mode socket.OpenMode) bool {
+	s.ConnectToServerMode("", mode)
+	return s.IsOpen()
 }

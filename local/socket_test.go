@@ -452,3 +452,24 @@ func TestWrongState(t *testing.T) {
 	}
 	c.Abort()
 }
+
+// QLocalSocket::open(mode) is connectToServer(mode) to serverName(), and
+// reports isOpen(); the mode is the device's.
+func TestOpenMode(t *testing.T) {
+	tmpdir(t)
+	listen(t, "open")
+	c := local.NewSocket(nil)
+	c.SetServerName("open")
+	if !c.Open(socket.ReadOnly) || c.State() != local.ConnectedState || c.OpenMode() != socket.ReadOnly {
+		t.Fatalf("Open(ReadOnly): %v, mode %v", c.State(), c.OpenMode())
+	}
+	if _, err := c.Write([]byte("x")); !errors.Is(err, socket.ErrNotOpen) {
+		t.Errorf("Write on a ReadOnly socket = %v, want ErrNotOpen", err)
+	}
+	c.Abort()
+	d := local.NewSocket(nil)
+	d.SetServerName("nobody-listens-here")
+	if d.Open(socket.ReadWrite) || d.IsOpen() {
+		t.Errorf("Open with no server = true or left open")
+	}
+}
