@@ -18,20 +18,49 @@ type Pair[K, V any] struct {
 // method expression such as (*Reader).ReadInt32. As in Qt, if any element
 // fails the whole list is dropped: ReadList returns nil with the status set.
 // An empty list is a non-nil empty slice.
+//
+// As Qt's container readers do, ReadList reads a whole list even when the
+// status is already not Ok (outside a transaction): it judges its elements
+// by their own reads and puts the earlier status back afterwards. A list of
+// more than MaxAllocation elements is read to its end, its elements
+// dropped, and refused with SizeLimitExceeded.
 func ReadList[T any](r *Reader, read func(*Reader) T) []T {
+	defer r.containerStatus()()
 	n := r.readCount()
 	if n < 0 {
 		return nil
 	}
 	l := make([]T, 0, prealloc(n))
-	for range n {
+	for i := range n {
 		v := read(r)
 		if r.status != Ok {
 			return nil
 		}
-		l = append(l, v)
+		if i < r.limit {
+			l = append(l, v)
+		}
+	}
+	if n > r.limit {
+		r.SetStatus(SizeLimitExceeded)
+		return nil
 	}
 	return l
+}
+
+// containerStatus is QtPrivate::StreamStateSaver. Outside a transaction a
+// container starts reading with status Ok, so that its elements' failures
+// show; the returned function, deferred, puts back a status that was not Ok
+// before.
+func (r *Reader) containerStatus() func() {
+	old := r.status
+	if r.txDepth == 0 {
+		r.status = Ok
+	}
+	return func() {
+		if old != Ok {
+			r.status = old
+		}
+	}
 }
 
 // WriteList writes l as a QList<T>: the count, then each element by write,
@@ -49,20 +78,28 @@ func WriteList[T any](w *Writer, l []T, write func(*Writer, T)) {
 // in wire order (which differs between Qt versions: Qt 5 writes a QMap in
 // descending key order, Qt 6 in ascending order; a QHash in arbitrary order).
 // Writing the result back with WritePairs reproduces the bytes. If any entry
-// fails, it returns nil with the status set.
+// fails, it returns nil with the status set. Like ReadList it reads on after
+// an earlier failure and refuses more than MaxAllocation entries.
 func ReadPairs[K, V any](r *Reader, readKey func(*Reader) K, readValue func(*Reader) V) []Pair[K, V] {
+	defer r.containerStatus()()
 	n := r.readCount()
 	if n < 0 {
 		return nil
 	}
 	l := make([]Pair[K, V], 0, prealloc(n))
-	for range n {
+	for i := range n {
 		k := readKey(r)
 		v := readValue(r)
 		if r.status != Ok {
 			return nil
 		}
-		l = append(l, Pair[K, V]{k, v})
+		if i < r.limit {
+			l = append(l, Pair[K, V]{k, v})
+		}
+	}
+	if n > r.limit {
+		r.SetStatus(SizeLimitExceeded)
+		return nil
 	}
 	return l
 }

@@ -35,6 +35,12 @@ var fuzzOps = []func(r *Reader){
 	func(r *Reader) { r.ResetStatus() },
 	func(r *Reader) { r.SkipRawData(100) },
 	func(r *Reader) { r.AtEnd() },
+	func(r *Reader) { r.ReadDateTime() },
+	func(r *Reader) { r.ReadURL() },
+	func(r *Reader) { r.ReadUUID() },
+	func(r *Reader) { r.ReadHostAddress() },
+	func(r *Reader) { r.ReadDate() },
+	func(r *Reader) { r.ReadTime() },
 }
 
 // FuzzReader feeds arbitrary bytes to a sequence of reads chosen by ops (the
@@ -48,6 +54,8 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte{7, 18, 6, 19, 18, 6, 20}, mustHex("0000000a 0041 0042 0043"))
 	f.Add([]byte{13, 17}, mustHex("00000009 00 00000001 00000009 00 00000001 00000009 00 00000001"))
 	f.Add([]byte{3, 12, 14}, mustHex("ffffffff ffffffff"))
+	f.Add([]byte{20, 25, 16, 28}, mustHex("0000000000258ad7 02d72afe 03 0000001a 004f0066006600730065007400460072006f006d00550074006300 00000010 00000000 00000000 01 00000004 0102"))
+	f.Add([]byte{19, 16, 6}, mustHex("00000400 00 0000000d 51486f73744164647265737300 01 20010db8000000000000000000000001 ffffffff"))
 	f.Fuzz(func(t *testing.T, ops, data []byte) {
 		if len(ops) > 64 {
 			ops = ops[:64]

@@ -12,7 +12,8 @@ const regenHint = "install qtbase5-dev qt6-base-dev (with g++ and pkg-config) to
 
 // TestQtGeneratorReproducesVectors rebuilds internal/qtgen against the
 // installed Qt 5 and Qt 6 and checks that it writes exactly the committed
-// testdata/qt5.txt and qt6.txt (apart from the header naming Qt's version).
+// testdata/qt5.txt and qt6.txt (apart from the header naming Qt's version),
+// write vectors and read probes alike.
 func TestQtGeneratorReproducesVectors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds C++; skipped in -short mode")
@@ -22,8 +23,8 @@ func TestQtGeneratorReproducesVectors(t *testing.T) {
 			t.Skipf("%s not found: %s", tool, regenHint)
 		}
 	}
-	if err := exec.Command("pkg-config", "--exists", "Qt5Core", "Qt6Core").Run(); err != nil {
-		t.Skipf("pkg-config finds no Qt5Core/Qt6Core: %s", regenHint)
+	if err := exec.Command("pkg-config", "--exists", "Qt5Core", "Qt5Network", "Qt6Core", "Qt6Network").Run(); err != nil {
+		t.Skipf("pkg-config finds no Qt5Core/Qt5Network/Qt6Core/Qt6Network: %s", regenHint)
 	}
 	out := t.TempDir()
 	cmd := exec.Command("sh", filepath.Join("internal", "qtgen", "gen.sh"), out)

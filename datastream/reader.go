@@ -8,7 +8,7 @@ import (
 
 // DefaultMaxAllocation is the limit a new Reader starts with for any single
 // length-prefixed value (QByteArray, QString, const char*) and for any
-// container's element count: 64 MiB.
+// container's element count: 64 MiB (64 Mi elements).
 const DefaultMaxAllocation = 64 << 20
 
 // Reader decodes QDataStream data from an io.Reader (QDataStream opened for
@@ -77,13 +77,20 @@ func (r *Reader) FloatingPointPrecision() FloatingPointPrecision { return r.prec
 // (QDataStream::setFloatingPointPrecision).
 func (r *Reader) SetFloatingPointPrecision(p FloatingPointPrecision) { r.prec = p }
 
-// MaxAllocation returns the largest byte length or element count a single
-// value may announce before the Reader refuses it with SizeLimitExceeded.
+// MaxAllocation returns the largest byte length or element count the Reader
+// keeps for a single value.
+//
+// A length prefix is never trusted: bytes are read in chunks that grow only
+// as data arrives, so a prefix far beyond the data fails with ReadPastEnd,
+// as in Qt, having held no more than the bytes that exist. A value longer
+// than the limit is read and discarded (elements of a container are read
+// and dropped) and then refused with SizeLimitExceeded, so that the stream
+// stays in step; if its data runs out first the status is ReadPastEnd.
 func (r *Reader) MaxAllocation() int64 { return r.limit }
 
 // SetMaxAllocation sets the limit reported by MaxAllocation; n <= 0 restores
 // DefaultMaxAllocation. Qt has no such limit (it reads in 1 MiB steps until
-// the data runs out); this one bounds what a hostile peer can make us hold.
+// the data runs out); this one bounds what a peer can make us hold.
 func (r *Reader) SetMaxAllocation(n int64) {
 	if n <= 0 {
 		n = DefaultMaxAllocation
@@ -178,10 +185,17 @@ func (r *Reader) fill(p []byte) int {
 	return n
 }
 
-// readBlock is QDataStream::readBlock: it reads exactly len(p) bytes or sets
-// ReadPastEnd. Nothing is read once the status is not Ok.
+// suspended reports whether reads are suspended: as in QDataStream, only
+// inside a transaction does a failure stop later reads. Outside one, reads go
+// on after a failure, so that the status records the first error while the
+// data is still consumed value by value.
+func (r *Reader) suspended() bool { return r.status != Ok && r.txDepth > 0 }
+
+// readBlock is QDataStream::readBlock: it reads exactly len(p) bytes or
+// consumes what there is, zeroes p and sets ReadPastEnd. While reads are
+// suspended it reads nothing.
 func (r *Reader) readBlock(p []byte) bool {
-	if r.status != Ok {
+	if r.suspended() {
 		clear(p)
 		return false
 	}
@@ -195,9 +209,10 @@ func (r *Reader) readBlock(p []byte) bool {
 
 // ReadRawData reads len(p) bytes without any length prefix or decoding and
 // returns how many it read (QDataStream::readRawData). A short count sets
-// ReadPastEnd; once the status is not Ok it returns -1 and reads nothing.
+// ReadPastEnd. Inside a transaction that has failed it returns -1 and reads
+// nothing; outside one it reads on after a failure, as Qt does.
 func (r *Reader) ReadRawData(p []byte) int {
-	if r.status != Ok {
+	if r.suspended() {
 		return -1
 	}
 	n := r.fill(p)
@@ -208,9 +223,10 @@ func (r *Reader) ReadRawData(p []byte) int {
 }
 
 // SkipRawData reads and discards n bytes, returning how many it skipped
-// (QDataStream::skipRawData); -1 once the status is not Ok.
+// (QDataStream::skipRawData); -1, skipping nothing, inside a transaction
+// that has failed.
 func (r *Reader) SkipRawData(n int64) int64 {
-	if r.status != Ok {
+	if r.suspended() {
 		return -1
 	}
 	var skipped int64
@@ -281,12 +297,9 @@ func (r *Reader) ReadUint64() uint64 {
 		// Qt writes the high half first but its reader (QDataStream
 		// operator>>(qint64&)) takes the first half read as the low one,
 		// so Qt cannot read back its own old-format values. We read what
-		// Qt's writer wrote.
+		// Qt's writer wrote; a half that could not be read is 0, as in Qt.
 		hi := r.ReadUint32()
 		lo := r.ReadUint32()
-		if r.status != Ok {
-			return 0
-		}
 		return uint64(hi)<<32 | uint64(lo)
 	}
 	b := r.scratch[:8]

@@ -63,18 +63,60 @@ func TestReadStringErrors(t *testing.T) {
 	tests := []struct {
 		name   string
 		data   string
+		limit  int64
+		want   String
 		status Status
+		left   int // bytes not consumed
 	}{
-		{"odd length", "00000003 0041 00", ReadCorruptData},
-		{"short", "00000008 0041", ReadPastEnd},
-		{"no prefix", "0000", ReadPastEnd},
-		{"over limit", "7ffffffe", SizeLimitExceeded},
+		// Qt reads only the length of an odd-length string.
+		{"odd length", "00000003 0041 00", 0, NullString, ReadCorruptData, 3},
+		{"short", "00000008 0041", 0, NullString, ReadPastEnd, 0},
+		// A length that cannot be read leaves QString(""), not QString().
+		{"no prefix", "0000", 0, String{}, ReadPastEnd, 0},
+		// A length far beyond the data is ReadPastEnd, as in Qt, whatever
+		// the limit.
+		{"huge length", "7ffffffe 0041", 0, NullString, ReadPastEnd, 0},
+		// Over the limit with all the data there: read, dropped, refused.
+		{"over limit", "00000004 0041 0042 0043", 3, NullString, SizeLimitExceeded, 2},
 	}
 	for _, tt := range tests {
-		r := NewReader(bytes.NewReader(mustHex(tt.data)))
-		if got := r.ReadQString(); got != NullString || r.Status() != tt.status {
-			t.Errorf("%s: got %+v, %v; want null, %v", tt.name, got, r.Status(), tt.status)
+		src := bytes.NewReader(mustHex(tt.data))
+		r := NewReader(src)
+		r.SetMaxAllocation(tt.limit)
+		if got := r.ReadQString(); got != tt.want || r.Status() != tt.status || src.Len() != tt.left {
+			t.Errorf("%s: got %+v, %v, %d bytes left; want %+v, %v, %d left",
+				tt.name, got, r.Status(), src.Len(), tt.want, tt.status, tt.left)
 		}
+	}
+}
+
+// TestReadsGoOnAfterFailure: outside a transaction Qt keeps reading after a
+// failure; only the status remembers the first error.
+func TestReadsGoOnAfterFailure(t *testing.T) {
+	r := NewReader(bytes.NewReader(mustHex("00000003 6162 00000001 05")))
+	if s := r.ReadQString(); !s.Null || r.Status() != ReadCorruptData {
+		t.Fatalf("odd-length string: %+v, %v", s, r.Status())
+	}
+	if a, b := r.ReadUint8(), r.ReadUint8(); a != 'a' || b != 'b' {
+		t.Errorf("bytes after the error: %q %q", a, b)
+	}
+	// A container reads its elements as if the status were Ok, then puts
+	// the earlier status back (QtPrivate::StreamStateSaver).
+	if l := ReadList(r, (*Reader).ReadInt8); len(l) != 1 || l[0] != 5 {
+		t.Errorf("list after the error: %v", l)
+	}
+	if r.Status() != ReadCorruptData {
+		t.Errorf("status %v, want the first error kept", r.Status())
+	}
+	// Inside a transaction the first failure stops all reading.
+	r = NewReader(bytes.NewReader(mustHex("00000003 6162")))
+	r.StartTransaction()
+	r.ReadQString()
+	if c := r.ReadUint8(); c != 0 {
+		t.Errorf("read in a failed transaction gave %q", c)
+	}
+	if n := r.ReadRawData(make([]byte, 1)); n != -1 {
+		t.Errorf("ReadRawData in a failed transaction = %d", n)
 	}
 }
 
@@ -88,26 +130,48 @@ func allocated(f func()) uint64 {
 }
 
 func TestHostileLengthDoesNotAllocate(t *testing.T) {
-	// A 4 GiB - 2 prefix with the limit lifted: the Reader must give up
-	// after the 10 bytes that exist without allocating anywhere near 4 GiB.
-	data := append(mustHex("fffffffe"), make([]byte, 10)...)
-	for _, read := range []func(*Reader){
-		func(r *Reader) { r.ReadByteArray() },
-		func(r *Reader) { r.ReadQString() },
-		func(r *Reader) { r.ReadBytes() },
-		func(r *Reader) { ReadList(r, (*Reader).ReadInt64) },
-		func(r *Reader) { r.ReadVariantList() },
-	} {
-		r := NewReader(bytes.NewReader(data))
-		r.SetVersion(Qt_5_15)
-		r.SetMaxAllocation(math.MaxInt64)
-		n := allocated(func() { read(r) })
-		if r.Status() != ReadPastEnd {
-			t.Errorf("status %v, want ReadPastEnd", r.Status())
+	// Prefixes of 2 GiB and 4 GiB - 2, with the default limit and with the
+	// limit lifted: the Reader must give up after the 10 bytes that exist,
+	// with ReadPastEnd as Qt 5.15 and 6.4 do, without allocating anywhere
+	// near the announced size.
+	for _, prefix := range []string{"7ffffffe", "fffffffe"} {
+		data := append(mustHex(prefix), make([]byte, 10)...)
+		for _, limit := range []int64{0, math.MaxInt64} {
+			for i, read := range []func(*Reader){
+				func(r *Reader) { r.ReadByteArray() },
+				func(r *Reader) { r.ReadQString() },
+				func(r *Reader) { r.ReadBytes() },
+				func(r *Reader) { ReadList(r, (*Reader).ReadInt64) },
+				func(r *Reader) { r.ReadVariantList() },
+			} {
+				src := bytes.NewReader(data)
+				r := NewReader(src)
+				r.SetVersion(Qt_5_15)
+				r.SetMaxAllocation(limit)
+				n := allocated(func() { read(r) })
+				if r.Status() != ReadPastEnd || src.Len() != 0 {
+					t.Errorf("%s limit %d read %d: status %v, %d bytes left; want ReadPastEnd, all read",
+						prefix, limit, i, r.Status(), src.Len())
+				}
+				if n > 64<<10 {
+					t.Errorf("%s limit %d read %d: allocated %d bytes for 14 bytes of input", prefix, limit, i, n)
+				}
+			}
 		}
-		if n > 64<<10 {
-			t.Errorf("allocated %d bytes for 14 bytes of input", n)
-		}
+	}
+}
+
+// TestHugeLengthInTransaction: as in Qt, a length far beyond the data means
+// "wait for more": the transaction rolls back instead of failing for good.
+func TestHugeLengthInTransaction(t *testing.T) {
+	sock := &fakeSocket{}
+	sock.feed(mustHex("7fffffff 0102"))
+	r := NewReader(sock)
+	r.SetVersion(Qt_5_15)
+	r.StartTransaction()
+	r.ReadByteArray()
+	if r.CommitTransaction() || r.Status() != ReadPastEnd || sock.pos != 0 {
+		t.Errorf("status %v, socket at %d, events %v", r.Status(), sock.pos, sock.events)
 	}
 }
 
@@ -153,11 +217,17 @@ func TestExtendedSizes(t *testing.T) {
 	}
 	r = NewReader(bytes.NewReader(ext))
 	r.SetVersion(Qt_6_6)
-	if r.ReadByteArray(); r.Status() != SizeLimitExceeded {
-		t.Errorf("Qt_6_6: status %v, want SizeLimitExceeded (0xfffffffe bytes)", r.Status())
+	if r.ReadByteArray(); r.Status() != ReadPastEnd {
+		t.Errorf("Qt_6_6: status %v, want ReadPastEnd (0xfffffffe bytes announced)", r.Status())
 	}
-	// A negative extended size does not fit, as in Qt.
+	// An extended size of -1 is the null string; below that it does not
+	// fit, as in Qt.
 	r = NewReader(bytes.NewReader(mustHex("fffffffe ffffffffffffffff")))
+	r.SetVersion(Qt_6_7)
+	if s := r.ReadQString(); !s.Null || r.Status() != Ok {
+		t.Errorf("size -1: %+v, %v", s, r.Status())
+	}
+	r = NewReader(bytes.NewReader(mustHex("fffffffe fffffffffffffffe")))
 	r.SetVersion(Qt_6_7)
 	if r.ReadQString(); r.Status() != SizeLimitExceeded {
 		t.Errorf("negative size: %v", r.Status())
@@ -269,10 +339,36 @@ func TestVariantErrors(t *testing.T) {
 	if v := r.ReadVariant(); v.TypeName != "UserT" || v.Type != MetaTypeUser || r.Status() != ReadCorruptData {
 		t.Errorf("user type: %+v, %v", v, r.Status())
 	}
-	// An id Qt does not know.
-	r = NewReader(bytes.NewReader(mustHex("0000ffff 00")))
+	// An id Qt does not know: an invalid QVariant, status Ok, and the value
+	// that may follow is not read.
+	src := bytes.NewReader(mustHex("0000ffff 00 01"))
+	r = NewReader(src)
+	if v := r.ReadVariant(); v.IsValid() || r.Status() != Ok || src.Len() != 1 {
+		t.Errorf("unknown id: %+v, %v, %d bytes left", v, r.Status(), src.Len())
+	}
+	// Qt 4 wrote a QString after an invalid variant.
+	src = bytes.NewReader(mustHex("00000058 00 00000002 0041 01"))
+	r = NewReader(src)
+	r.SetVersion(Qt_4_6)
+	if v := r.ReadVariant(); v.IsValid() || r.Status() != Ok || src.Len() != 1 {
+		t.Errorf("unknown id, Qt_4_6: %+v, %v, %d bytes left", v, r.Status(), src.Len())
+	}
+	// A type Qt knows (QRect) but this package does not decode.
+	r = NewReader(bytes.NewReader(mustHex("00000013 00 00000000 00000000 00000001 00000001")))
 	if r.ReadVariant(); r.Status() != ReadCorruptData {
-		t.Errorf("unknown id: %v", r.Status())
+		t.Errorf("QRect: %v", r.Status())
+	}
+	// Qt 5's GUI types are known to Qt 5 (which then fails to load them
+	// without QtGui) and unknown to Qt 6.
+	for _, tt := range []struct {
+		v    Version
+		want Status
+	}{{Qt_5_15, ReadCorruptData}, {Qt_6_0, Ok}} {
+		r = NewReader(bytes.NewReader(mustHex("00000043 00 00000000")))
+		r.SetVersion(tt.v)
+		if r.ReadVariant(); r.Status() != tt.want {
+			t.Errorf("QColor id at v%d: %v, want %v", tt.v, r.Status(), tt.want)
+		}
 	}
 	// Deep nesting is refused, not a stack overflow.
 	var deep []byte
@@ -345,7 +441,13 @@ func TestRawData(t *testing.T) {
 	if n := r.SkipRawData(5); n != 2 || r.Status() != ReadPastEnd {
 		t.Fatalf("SkipRawData past end = %d, %v", n, r.Status())
 	}
-	if n := r.ReadRawData(p); n != -1 {
-		t.Errorf("ReadRawData after failure = %d", n)
+	// Outside a transaction raw reads go on after a failure, as in Qt.
+	r = NewReader(bytes.NewReader([]byte("xy")))
+	r.SetStatus(ReadCorruptData)
+	if n := r.ReadRawData(p[:1]); n != 1 || p[0] != 'x' {
+		t.Errorf("ReadRawData after failure = %d %q", n, p[:1])
+	}
+	if n := r.SkipRawData(1); n != 1 {
+		t.Errorf("SkipRawData after failure = %d", n)
 	}
 }

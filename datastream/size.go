@@ -9,48 +9,30 @@ const (
 	maxPrealloc  = 16         // elements reserved before any has arrived
 )
 
-// readSize reads a QDataStream size (Qt's readQSizeType): a quint32, or from
-// Qt_6_7 on the extended form 0xfffffffe + qint64. It returns -1 for the null
-// marker 0xffffffff, and -2 (with the status already set) on failure.
+// readSize reads a QDataStream size as Qt's readQSizeType does: a quint32,
+// or from Qt_6_7 on the extended form 0xfffffffe + qint64. The null marker
+// 0xffffffff gives -1; an extended size may be negative. A size that could
+// not be read is 0, as Qt's reads leave it.
 func (r *Reader) readSize() int64 {
 	first := r.ReadUint32()
-	if r.status != Ok {
-		return -2
-	}
 	if first == nullCode {
 		return -1
 	}
 	if first < extendedSize || r.version < Qt_6_7 {
 		return int64(first)
 	}
-	n := r.ReadInt64()
-	if r.status != Ok {
-		return -2
-	}
-	if n < 0 {
-		// Qt: a negative extended size does not fit qsizetype.
-		r.SetStatus(SizeLimitExceeded)
-		return -2
-	}
-	return n
+	return r.ReadInt64()
 }
 
-// readCount reads a container's element count and checks it against the
-// limit. It returns -1 on failure (status set).
+// readCount reads a container's element count: before Qt_6_7 any quint32
+// (0xffffffff included); from Qt_6_7 on a negative size (the null code
+// among them) sets SizeLimitExceeded and gives -1.
 func (r *Reader) readCount() int64 {
 	n := r.readSize()
 	switch {
-	case n == -2:
-		return -1
-	case n == -1 && r.version >= Qt_6_7:
-		// Qt 6.7 reads the null code as size -1, which no container
-		// accepts.
-		r.SetStatus(SizeLimitExceeded)
-		return -1
-	case n == -1:
-		n = nullCode
-	}
-	if n > r.limit {
+	case n == -1 && r.version < Qt_6_7:
+		return nullCode
+	case n < 0:
 		r.SetStatus(SizeLimitExceeded)
 		return -1
 	}
@@ -65,13 +47,13 @@ func prealloc(n int64) int {
 
 // readN reads n bytes in chunks that grow only as data arrives, so that a
 // lying length prefix cannot make the Reader allocate memory the peer never
-// sends. It returns nil (status set) on failure, a non-nil slice otherwise.
+// sends. Above the limit the bytes are read and discarded (skipN). It
+// returns nil (status set) on failure, a non-nil slice otherwise.
 func (r *Reader) readN(n int64) []byte {
 	if n > r.limit {
-		r.SetStatus(SizeLimitExceeded)
-		return nil
-	}
-	if r.status != Ok {
+		if r.skipN(n) {
+			r.SetStatus(SizeLimitExceeded)
+		}
 		return nil
 	}
 	b := make([]byte, 0, min(n, chunkSize))
@@ -85,6 +67,21 @@ func (r *Reader) readN(n int64) []byte {
 		}
 	}
 	return b
+}
+
+// skipN reads and discards n bytes in fixed chunks and reports whether all
+// of them were there; if not, ReadPastEnd is set, as Qt sets it when a
+// value's data runs out.
+func (r *Reader) skipN(n int64) bool {
+	var tmp [chunkSize]byte
+	for n > 0 {
+		k := min(n, chunkSize)
+		if !r.readBlock(tmp[:k]) {
+			return false
+		}
+		n -= k
+	}
+	return true
 }
 
 // writeSize writes a size as Qt's writeQSizeType does; it returns false (and

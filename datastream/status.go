@@ -15,7 +15,8 @@ const (
 	// rolls the device back.
 	ReadPastEnd
 	// ReadCorruptData: the bytes read cannot be a valid value (an odd QString
-	// byte length, an unknown QVariant type, AbortTransaction).
+	// byte length, a QVariant user type that is not known, a QHostAddress
+	// protocol out of range, AbortTransaction).
 	ReadCorruptData
 	// WriteFailed: the underlying io.Writer returned an error or a short count.
 	WriteFailed

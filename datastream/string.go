@@ -30,9 +30,11 @@ func (s String) String() string { return s.S }
 // 0x80..0xBF) so that writing the String back reproduces the original code
 // units; utf8.ValidString reports false for such a string.
 //
-// An odd byte length sets ReadCorruptData, a length above the Reader's limit
-// SizeLimitExceeded, and too few bytes ReadPastEnd; each returns NullString,
-// as Qt leaves a null QString. Version Qt_1_0 reads Latin-1 (a QByteArray).
+// Failures leave what Qt leaves: an odd byte length sets ReadCorruptData
+// (after the length only), too few bytes ReadPastEnd, and a length above the
+// Reader's limit SizeLimitExceeded (see MaxAllocation), each with NullString;
+// a length prefix that could not be read gives an empty String. Version
+// Qt_1_0 reads Latin-1 (a QByteArray).
 func (r *Reader) ReadQString() String {
 	if r.version == Qt_1_0 {
 		b := r.ReadByteArray()
@@ -43,7 +45,10 @@ func (r *Reader) ReadQString() String {
 	}
 	n := r.readSize()
 	switch {
-	case n < 0:
+	case n == -1:
+		return NullString
+	case n < 0: // Qt_6_7: does not fit qsizetype
+		r.SetStatus(SizeLimitExceeded)
 		return NullString
 	case n == 0:
 		return String{}
@@ -112,13 +117,21 @@ func (w *Writer) keep(b []byte) {
 
 // ReadByteArray reads a QByteArray: nil for a null QByteArray (0xffffffff),
 // a non-nil empty slice for an empty one. On failure (ReadPastEnd,
-// SizeLimitExceeded) it returns nil.
+// SizeLimitExceeded) it returns nil, as Qt leaves a null QByteArray; a
+// length prefix that could not be read gives an empty slice, as in Qt,
+// except inside a failed transaction.
 func (r *Reader) ReadByteArray() []byte {
 	n := r.readSize()
 	switch {
-	case n < 0:
+	case n == -1:
+		return nil
+	case n < 0: // Qt_6_7: does not fit qsizetype
+		r.SetStatus(SizeLimitExceeded)
 		return nil
 	case n == 0:
+		if r.suspended() {
+			return nil // Qt's zero-length readRawData fails here
+		}
 		return []byte{}
 	}
 	return r.readN(n)
@@ -136,19 +149,19 @@ func (w *Writer) WriteByteArray(b []byte) {
 }
 
 // ReadBytes reads a quint32 length and that many bytes
-// (QDataStream::readBytes). Unlike ReadByteArray it has no null marker
-// (0xffffffff is a length, refused unless within the limit) and returns nil
-// for length 0, as Qt sets the pointer to nullptr.
+// (QDataStream::readBytes). Unlike ReadByteArray it has no null marker:
+// before Qt_6_7, 0xffffffff is a length like any other; from Qt_6_7 on it
+// is size -1, which sets SizeLimitExceeded. It returns nil for length 0, as
+// Qt sets the pointer to nullptr, and on failure.
 func (r *Reader) ReadBytes() []byte {
 	n := r.readSize()
 	switch {
-	case n == -1:
+	case n == -1 && r.version < Qt_6_7:
 		n = nullCode
-		if r.version >= Qt_6_7 {
-			r.SetStatus(SizeLimitExceeded)
-			return nil
-		}
-	case n <= 0:
+	case n < 0:
+		r.SetStatus(SizeLimitExceeded)
+		return nil
+	case n == 0:
 		return nil
 	}
 	return r.readN(n)

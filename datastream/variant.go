@@ -2,6 +2,9 @@ package datastream
 
 import (
 	"errors"
+	"net/netip"
+	"net/url"
+	"time"
 )
 
 // MetaType is a QMetaType::Type id as streamed in a QVariant. The core ids
@@ -25,7 +28,12 @@ const (
 	MetaTypeQString        MetaType = 10
 	MetaTypeQStringList    MetaType = 11
 	MetaTypeQByteArray     MetaType = 12
+	MetaTypeQDate          MetaType = 14
+	MetaTypeQTime          MetaType = 15
+	MetaTypeQDateTime      MetaType = 16
+	MetaTypeQUrl           MetaType = 17
 	MetaTypeQVariantHash   MetaType = 28
+	MetaTypeQUuid          MetaType = 30
 	MetaTypeLong           MetaType = 32 // streamed as qlonglong
 	MetaTypeShort          MetaType = 33
 	MetaTypeChar           MetaType = 34
@@ -38,7 +46,10 @@ const (
 	MetaTypeNullptr        MetaType = 51
 	// MetaTypeUser stands for any user type (Qt 6's QMetaType::User). On
 	// the wire it is 65536 from Qt_6_0 on, 1024 (Qt 5's QMetaType::User)
-	// from Qt_5_0 and 127 before, followed by the type's name.
+	// from Qt_5_0 and 127 (or 1024) before, followed by the type's name.
+	// Of the user types, "QHostAddress" (QtNetwork's) is decoded, and the
+	// name of a built-in type reads as that type, as in Qt (Qt 5 writes a
+	// QUuid as the user type "QUuid" before Qt_5_0, and so does Writer).
 	MetaTypeUser MetaType = 65536
 )
 
@@ -49,6 +60,11 @@ const (
 	qt4ShiftFirst = 128 - qt4Shift
 	lastCoreType  = 63 // Qt 6's QMetaType::LastCoreType (Float16)
 	maxDepth      = 512
+
+	// Qt 4 ids Qt 5 renumbered apart from the shift: QSizePolicy (75)
+	// became 121 and the GUI types 76..86 moved down by one.
+	qt4SizePolicy = 75
+	qt5SizePolicy = 121
 )
 
 // ErrUnsupportedVariant is the I/O error a Writer records (with status
@@ -77,12 +93,21 @@ var ErrUnsupportedVariant = errors.New("datastream: unsupported QVariant type or
 //	MetaTypeQVariantMap,
 //	MetaTypeQVariantHash   []Pair[String, Variant] (wire order)
 //	MetaTypeNullptr        nil
+//	MetaTypeQDate          Date
+//	MetaTypeQTime          Time
+//	MetaTypeQDateTime      DateTime
+//	MetaTypeQUrl           URL
+//	MetaTypeQUuid          UUID
+//	MetaTypeUser           HostAddress, with TypeName "QHostAddress"
 //
 // Null is the isNull flag Qt streams from Qt_4_2 on (true for a QVariant
 // constructed from a type alone, such as QVariant(QMetaType::fromType<int>())).
-// A user type read from a stream keeps its TypeName; its value cannot be
-// decoded, so reading one sets ReadCorruptData, as Qt does for a type it does
-// not know.
+// A user type read from a stream keeps its TypeName; a QHostAddress is
+// decoded, other user types cannot be, so reading one sets ReadCorruptData,
+// as Qt does for a type it does not know. (QHostAddress is not one of Qt's
+// built-in QVariant types: QtNetwork registers it as a user type, whose
+// stream operators Qt 6 registers by itself and Qt 5 only after
+// qRegisterMetaTypeStreamOperators<QHostAddress>().)
 type Variant struct {
 	Type     MetaType
 	Null     bool
@@ -97,8 +122,10 @@ func (v Variant) IsValid() bool { return v.Type != MetaTypeUnknown }
 // int32, uint32, int64, uint64, float32, float64, int16, uint16 (UShort),
 // int8 (SChar), uint8 (UChar), string and String (QString), []byte,
 // []string and []String (QStringList), [][]byte, []Variant, map[string]Variant
-// (QVariantMap, keys in QMap order), []Pair[String, Variant] and nil
-// (invalid). A Variant is returned as is. It reports false for other types.
+// (QVariantMap, keys in QMap order), []Pair[String, Variant], Date, Time,
+// DateTime and time.Time (QDateTime, see DateTimeOf), URL and *url.URL,
+// UUID, HostAddress and netip.Addr (QHostAddress) and nil (invalid). A
+// Variant is returned as is. It reports false for other types.
 func VariantOf(x any) (Variant, bool) {
 	var t MetaType
 	switch v := x.(type) {
@@ -154,52 +181,86 @@ func VariantOf(x any) (Variant, bool) {
 			l = append(l, Pair[String, Variant]{String{S: k}, v[k]})
 		}
 		return Variant{Type: MetaTypeQVariantMap, Value: l}, true
+	case Date:
+		t = MetaTypeQDate
+	case Time:
+		t = MetaTypeQTime
+	case DateTime:
+		t = MetaTypeQDateTime
+	case time.Time:
+		return Variant{Type: MetaTypeQDateTime, Value: DateTimeOf(v)}, true
+	case URL:
+		t = MetaTypeQUrl
+	case *url.URL:
+		return Variant{Type: MetaTypeQUrl, Value: URLOf(v)}, true
+	case UUID:
+		t = MetaTypeQUuid
+	case HostAddress:
+		return Variant{Type: MetaTypeUser, TypeName: hostAddressTypeName, Value: v}, true
+	case netip.Addr:
+		return Variant{Type: MetaTypeUser, TypeName: hostAddressTypeName, Value: HostAddress{Addr: v}}, true
 	default:
 		return Variant{}, false
 	}
 	return Variant{Type: t, Value: x}, true
 }
 
-// ReadVariant reads a QVariant: quint32 type id, the isNull byte (from
-// Qt_4_2 on), the type name for user types, then the value. An unknown type
-// id, a user type or a stream version before Qt_4_0 (Qt 3 numbering) sets
-// ReadCorruptData. Variants nested deeper than 512 levels also set
-// ReadCorruptData rather than exhaust the stack.
+// ReadVariant reads a QVariant as QVariant::load does: quint32 type id, the
+// isNull byte (from Qt_4_2 on), the type name for user types, then the
+// value.
+//
+// A type id Qt does not know gives an invalid Variant with the status left
+// Ok, as in Qt (which then, like this Reader, has not read the value that
+// may follow). Which ids Qt knows is decided as a QtCore-only Qt 5.15
+// application decides before Qt_6_0 and as Qt 6.4 decides from Qt_6_0 on;
+// Qt's GUI types count as known to Qt 5 and unknown to Qt 6, as they are
+// when QtGui is not loaded. Types Qt knows but this package cannot decode
+// (QRect, QLocale, QJsonValue, ...), a user type other than QHostAddress and
+// a stream version before Qt_4_0 (Qt 3 numbering) set ReadCorruptData.
+// Variants nested deeper than 512 levels also set ReadCorruptData rather
+// than exhaust the stack.
 func (r *Reader) ReadVariant() Variant {
 	if r.version < Qt_4_0 {
 		r.SetStatus(ReadCorruptData)
 		return Variant{}
 	}
-	id := r.ReadUint32()
-	user := false
-	switch {
-	case r.version < Qt_5_0:
-		if id == userTypeQt4 {
-			user = true
-		} else if id >= qt4ShiftFirst+qt4Shift {
-			id -= qt4Shift
-		}
-	case r.version < Qt_6_0:
-		user = id == userTypeQt5
-	default:
-		user = id == uint32(MetaTypeUser)
-	}
+	id, user := qtTypeID(r.ReadUint32(), r.version)
 	var null bool
 	if r.version >= Qt_4_2 {
 		null = r.ReadInt8() != 0
 	}
-	if r.status != Ok {
-		return Variant{}
-	}
 	if user {
-		name := r.ReadCString()
-		r.SetStatus(ReadCorruptData)
-		return Variant{Type: MetaTypeUser, Null: null, TypeName: name}
+		name := r.ReadByteArray() // a C string: the name ends at a NUL
+		for i, c := range name {
+			if c == 0 {
+				name = name[:i]
+				break
+			}
+		}
+		v := Variant{Type: MetaTypeUser, Null: null, TypeName: string(name)}
+		if v.TypeName == hostAddressTypeName {
+			v.Value = r.ReadHostAddress()
+			return v
+		}
+		// Qt looks the name up among all types, built-in ones included:
+		// Qt 5 writes a QUuid as the user type "QUuid" before Qt_5_0.
+		t, ok := builtinNames[v.TypeName]
+		if !ok {
+			r.SetStatus(ReadCorruptData)
+			return v
+		}
+		id = uint32(t)
 	}
-	v := Variant{Type: MetaType(id), Null: null}
-	if v.Type == MetaTypeUnknown {
+	t := MetaType(id)
+	if !decodable(t) {
+		if qtKnows(id, r.version) {
+			r.SetStatus(ReadCorruptData)
+			return Variant{}
+		}
+		// An invalid QVariant: Qt reads no value, except that Qt 4
+		// wrote a QString after one.
 		if r.version < Qt_5_0 {
-			r.ReadQString() // Qt 4 wrote a QString after an invalid variant
+			r.ReadQString()
 		}
 		return Variant{}
 	}
@@ -209,11 +270,76 @@ func (r *Reader) ReadVariant() Variant {
 		r.SetStatus(ReadCorruptData)
 		return Variant{}
 	}
-	v.Value = r.readVariantValue(v.Type)
-	if r.status != Ok {
-		return Variant{}
+	return Variant{Type: t, Null: null, Value: r.readVariantValue(t)}
+}
+
+// qtTypeID maps a streamed type id to Qt 5's numbering, as QVariant::load
+// does for streams before Qt_5_0, and reports whether it announces a user
+// type.
+func qtTypeID(id uint32, v Version) (uint32, bool) {
+	switch {
+	case v < Qt_5_0:
+		switch {
+		case id == userTypeQt4 || id == userTypeQt5:
+			return id, true
+		case id >= qt4ShiftFirst+qt4Shift:
+			return id - qt4Shift, false
+		case id == qt4SizePolicy:
+			return qt5SizePolicy, false
+		case id > qt4SizePolicy && id <= 86:
+			return id - 1, false
+		}
+		return id, false
+	case v < Qt_6_0:
+		return id, id == userTypeQt5
 	}
-	return v
+	return id, id == uint32(MetaTypeUser)
+}
+
+// builtinNames are the QMetaType names of the built-in types ReadVariant
+// decodes, for a user type that names one.
+var builtinNames = map[string]MetaType{
+	"bool": MetaTypeBool, "int": MetaTypeInt, "uint": MetaTypeUInt,
+	"qlonglong": MetaTypeLongLong, "qulonglong": MetaTypeULongLong, "double": MetaTypeDouble,
+	"QChar": MetaTypeQChar, "QVariantMap": MetaTypeQVariantMap, "QVariantList": MetaTypeQVariantList,
+	"QString": MetaTypeQString, "QStringList": MetaTypeQStringList, "QByteArray": MetaTypeQByteArray,
+	"QDate": MetaTypeQDate, "QTime": MetaTypeQTime, "QDateTime": MetaTypeQDateTime, "QUrl": MetaTypeQUrl,
+	"QVariantHash": MetaTypeQVariantHash, "QUuid": MetaTypeQUuid, "long": MetaTypeLong,
+	"short": MetaTypeShort, "char": MetaTypeChar, "ulong": MetaTypeULong, "ushort": MetaTypeUShort,
+	"uchar": MetaTypeUChar, "float": MetaTypeFloat, "signed char": MetaTypeSChar,
+	"QByteArrayList": MetaTypeQByteArrayList, "std::nullptr_t": MetaTypeNullptr,
+}
+
+// decodable reports whether ReadVariant can decode a value of type t.
+func decodable(t MetaType) bool {
+	switch t {
+	case MetaTypeBool, MetaTypeInt, MetaTypeUInt, MetaTypeLongLong, MetaTypeULongLong,
+		MetaTypeDouble, MetaTypeQChar, MetaTypeQVariantMap, MetaTypeQVariantList,
+		MetaTypeQString, MetaTypeQStringList, MetaTypeQByteArray, MetaTypeQDate,
+		MetaTypeQTime, MetaTypeQDateTime, MetaTypeQUrl, MetaTypeQVariantHash,
+		MetaTypeQUuid, MetaTypeLong, MetaTypeShort, MetaTypeChar, MetaTypeULong,
+		MetaTypeUShort, MetaTypeUChar, MetaTypeFloat, MetaTypeSChar,
+		MetaTypeQByteArrayList, MetaTypeNullptr:
+		return true
+	}
+	return false
+}
+
+// qtKnows reports whether a QtCore-only Qt application creates a QVariant
+// for type id (after Qt 4 ids are mapped): Qt 5.15 before Qt_6_0, Qt 6.4
+// from Qt_6_0 on. For an id it does not know, QVariant::load leaves an
+// invalid QVariant and the status Ok.
+func qtKnows(id uint32, v Version) bool {
+	const void = 43 // QMetaType::Void: Qt makes an invalid QVariant of it
+	if v < Qt_6_0 {
+		// Qt 5: core types 1..55 (27 is QRegExp), GUI types 64..87,
+		// QSizePolicy (a widgets type).
+		return id >= 1 && id <= 55 && id != void || id >= 64 && id <= 87 || id == qt5SizePolicy
+	}
+	// Qt 6: core types 1..58 (no QRegExp; 56..58 are char16_t,
+	// char32_t and QVariantPair). Float16 (63) has no QVariant support.
+	const qRegExp = 27
+	return id >= 1 && id <= 58 && id != void && id != qRegExp
 }
 
 func (r *Reader) readVariantValue(t MetaType) any {
@@ -252,11 +378,18 @@ func (r *Reader) readVariantValue(t MetaType) any {
 		return ReadList(r, (*Reader).ReadVariant)
 	case MetaTypeQVariantMap, MetaTypeQVariantHash:
 		return ReadPairs(r, (*Reader).ReadQString, (*Reader).ReadVariant)
-	case MetaTypeNullptr:
-		return nil
+	case MetaTypeQDate:
+		return r.ReadDate()
+	case MetaTypeQTime:
+		return r.ReadTime()
+	case MetaTypeQDateTime:
+		return r.ReadDateTime()
+	case MetaTypeQUrl:
+		return r.ReadURL()
+	case MetaTypeQUuid:
+		return r.ReadUUID()
 	}
-	r.SetStatus(ReadCorruptData)
-	return nil
+	return nil // MetaTypeNullptr
 }
 
 // ReadVariantList reads a QVariantList.
@@ -268,24 +401,36 @@ func (r *Reader) ReadVariantMap() []Pair[String, Variant] {
 }
 
 // WriteVariant writes a QVariant as Qt does for the stream's version. A Value
-// that does not match Type, a user type, or a version before Qt_4_0 sets
-// WriteFailed with ErrUnsupportedVariant.
+// that does not match Type, a user type other than QHostAddress, or a
+// version before Qt_4_0 sets WriteFailed with ErrUnsupportedVariant.
 func (w *Writer) WriteVariant(v Variant) {
 	if w.status != Ok {
 		return
 	}
-	if w.version < Qt_4_0 || v.Type == MetaTypeUser || !variantValueOK(v) {
+	if w.version < Qt_4_0 || !variantValueOK(v) {
 		w.status, w.ioErr = WriteFailed, ErrUnsupportedVariant
 		return
 	}
 	id := uint32(v.Type)
-	if w.version < Qt_5_0 && id >= qt4ShiftFirst && id <= lastCoreType {
+	if v.Type == MetaTypeQUuid && w.version < Qt_5_0 {
+		// Qt 4 had no QUuid id: Qt 5 writes it as a user type.
+		v.Type, v.TypeName = MetaTypeUser, "QUuid"
+	}
+	switch {
+	case v.Type == MetaTypeUser && w.version < Qt_5_0:
+		id = userTypeQt4
+	case v.Type == MetaTypeUser && w.version < Qt_6_0:
+		id = userTypeQt5
+	case w.version < Qt_5_0 && id >= qt4ShiftFirst && id <= lastCoreType:
 		id += qt4Shift
 	}
 	w.WriteUint32(id)
 	if w.version >= Qt_4_2 {
 		// An invalid QVariant is always null.
 		w.WriteBool(v.Null || v.Type == MetaTypeUnknown)
+	}
+	if v.Type == MetaTypeUser {
+		w.WriteCString(v.TypeName)
 	}
 	switch x := v.Value.(type) {
 	case nil:
@@ -326,6 +471,18 @@ func (w *Writer) WriteVariant(v Variant) {
 		w.WriteVariantList(x)
 	case []Pair[String, Variant]:
 		w.WriteVariantMap(x)
+	case Date:
+		w.WriteDate(x)
+	case Time:
+		w.WriteTime(x)
+	case DateTime:
+		w.WriteDateTime(x)
+	case URL:
+		w.WriteURL(x)
+	case UUID:
+		w.WriteUUID(x)
+	case HostAddress:
+		w.WriteHostAddress(x)
 	}
 }
 
@@ -377,6 +534,19 @@ func variantValueOK(v Variant) bool {
 		_, ok = v.Value.([]Variant)
 	case MetaTypeQVariantMap, MetaTypeQVariantHash:
 		_, ok = v.Value.([]Pair[String, Variant])
+	case MetaTypeQDate:
+		_, ok = v.Value.(Date)
+	case MetaTypeQTime:
+		_, ok = v.Value.(Time)
+	case MetaTypeQDateTime:
+		_, ok = v.Value.(DateTime)
+	case MetaTypeQUrl:
+		_, ok = v.Value.(URL)
+	case MetaTypeQUuid:
+		_, ok = v.Value.(UUID)
+	case MetaTypeUser:
+		_, ok = v.Value.(HostAddress)
+		ok = ok && v.TypeName == hostAddressTypeName
 	}
 	return ok
 }

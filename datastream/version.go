@@ -55,10 +55,13 @@ const (
 	Qt_6_10 Version = 23
 
 	// DefaultVersion is the version a new Reader or Writer starts with:
-	// Qt_DefaultCompiledVersion of the newest Qt this package knows (6.10).
-	// Qt peers built with older Qt use older defaults, so set the version
-	// explicitly, as Qt's documentation recommends.
-	DefaultVersion = Qt_6_10
+	// Qt_6_4 (20), QDataStream::Qt_DefaultCompiledVersion of Qt 6.4, the
+	// Qt 6 release this package is checked against, so that by default it
+	// reads and writes what a QDataStream of Qt 6.0 to 6.5 does. A Qt 5.15
+	// QDataStream defaults to Qt_5_15 (19), and Qt 6.6 and later to newer
+	// versions: set the version explicitly, as Qt's documentation
+	// recommends, to talk to a peer whose Qt may differ.
+	DefaultVersion = Qt_6_4
 )
 
 // ByteOrder is the byte order of multi-byte values, including length
