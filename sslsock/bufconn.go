@@ -21,13 +21,19 @@ type bufConn struct {
 	inOff int
 	// recLeft is how much of the record crypto/tls is reading it has
 	// not been given yet; 0 at a record boundary.
-	recLeft  int
-	inEOF    error // io.EOF or the transport's error, once input ended
-	out      []byte
+	recLeft int
+	inEOF   error // io.EOF or the transport's error, once input ended
+	out     []byte
+	// stage holds what the handshake goroutine wrote since it last
+	// waited for the peer: a flight goes out whole when the handshake
+	// needs an answer to it, and the last one only once the handshake is
+	// over, after Encrypted, or never when it failed — as Qt's plain
+	// socket sends it.
+	stage    []byte
 	blocking bool
 	closed   bool
-	// onWrite runs after the handshake goroutine wrote ciphertext, so
-	// the loop sends it.
+	// onWrite runs when the handshake goroutine waits for the peer with
+	// a flight released, so the loop sends it.
 	onWrite func()
 }
 
@@ -62,6 +68,14 @@ func (c *bufConn) Read(p []byte) (int, error) {
 		if !c.blocking {
 			return 0, errWouldBlock
 		}
+		if len(c.stage) > 0 && c.onWrite != nil {
+			// The handshake waits for an answer: its flight goes out.
+			c.releaseLocked()
+			c.mu.Unlock()
+			c.onWrite()
+			c.mu.Lock()
+			continue
+		}
 		c.cond.Wait()
 	}
 	avail := c.in[c.inOff:]
@@ -90,14 +104,41 @@ func (c *bufConn) Write(p []byte) (int, error) {
 	if c.closed {
 		return 0, net.ErrClosed
 	}
-	c.out = append(c.out, p...)
-	notify := c.blocking && c.onWrite != nil
-	c.mu.Unlock()
-	if notify {
-		c.onWrite()
+	if c.blocking {
+		c.stage = append(c.stage, p...)
+	} else {
+		c.out = append(c.out, p...)
 	}
-	c.mu.Lock()
 	return len(p), nil
+}
+
+// releaseLocked queues the staged flight for sending. Called with mu
+// held.
+func (c *bufConn) releaseLocked() {
+	if len(c.out) == 0 {
+		c.out, c.stage = c.stage, nil
+		return
+	}
+	c.out = append(c.out, c.stage...)
+	c.stage = nil
+}
+
+// endHandshake switches to the loop's non-blocking reads once the
+// handshake succeeded and queues its last flight for sending.
+func (c *bufConn) endHandshake() {
+	c.mu.Lock()
+	c.blocking = false
+	c.releaseLocked()
+	c.mu.Unlock()
+	c.cond.Broadcast()
+}
+
+// dropStage forgets the flight of a failed handshake (a fatal alert):
+// Qt's socket sends nothing more once the handshake failed.
+func (c *bufConn) dropStage() {
+	c.mu.Lock()
+	c.stage = nil
+	c.mu.Unlock()
 }
 
 const recordHeaderLen = 5
@@ -145,15 +186,6 @@ func (c *bufConn) endInput(err error) {
 	c.cond.Broadcast()
 }
 
-// setBlocking switches between the handshake's blocking reads and the
-// loop's non-blocking ones.
-func (c *bufConn) setBlocking(b bool) {
-	c.mu.Lock()
-	c.blocking = b
-	c.mu.Unlock()
-	c.cond.Broadcast()
-}
-
 // takeOut returns the ciphertext waiting to be sent and empties the
 // queue; the caller puts back what the kernel did not take with unshift.
 func (c *bufConn) takeOut() []byte {
@@ -185,7 +217,7 @@ const maxKeptOut = 16 << 10
 func (c *bufConn) pending() (in, out int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.in) - c.inOff, len(c.out)
+	return len(c.in) - c.inOff, len(c.out) + len(c.stage)
 }
 
 func (c *bufConn) Close() error {

@@ -30,6 +30,16 @@ type Configuration struct {
 	Ciphers []uint16
 	// AllowedNextProtocols is the ALPN list, most preferred first.
 	AllowedNextProtocols []string
+	// SessionPersistence keeps the session a server offers, in
+	// SessionTicket, so that a later connection can resume it: Qt's
+	// QSsl::SslOptionDisableSessionPersistence turned off. Off by
+	// default, as in Qt. Client side only.
+	SessionPersistence bool
+	// SessionTicket is the session a client offers to resume and, with
+	// SessionPersistence, the last one the server offered
+	// (QSslConfiguration::sessionTicket): opaque bytes in crypto/tls's
+	// serialization, not OpenSSL's, so not exchangeable with Qt's.
+	SessionTicket []byte
 }
 
 // DefaultConfiguration returns Qt's defaults: SecureProtocols (TLS 1.2

@@ -11,7 +11,11 @@
 //
 // Verification follows Qt: every problem is reported, once as
 // PeerVerifyError each and once as the SSLErrors list; the handshake fails
-// with SSLHandshakeFailedError unless the user ignores them all. Host
+// with SSLHandshakeFailedError unless the user ignores them all, with the
+// first problem's text as ErrorString, and the socket closes gracefully.
+// A handshake that crypto/tls itself fails (no common protocol version, a
+// peer that does not speak TLS, a fatal alert) reports "Error during SSL
+// handshake: " and crypto/tls's error, and the socket aborts. Host
 // names are matched as crypto/x509's VerifyHostname does (RFC 6125): a
 // wildcard only as the whole left-most label and an IP address only
 // against IP subject-alternative names; Qt's own matcher also accepts an

@@ -163,7 +163,17 @@ func (s *Socket) waitForEncrypted(ctx context.Context, deadline time.Time) bool 
 		s.Flush()
 		s.DriveTransport(r)
 	}
+	s.drainLayer()
 	return s.IsEncrypted()
+}
+
+// drainLayer runs, in a blocking wait, what a layer queued for the
+// socket's goroutine (its EncryptedBytesWritten, session tickets); on a
+// loop the loop's turn runs it.
+func (s *Socket) drainLayer() {
+	if s.layer != nil && s.Loop() == nil {
+		s.layer.drain()
+	}
 }
 
 // beforeData finishes a handshake in progress inside a blocking wait and
@@ -185,12 +195,16 @@ func (s *Socket) beforeData(d time.Duration) (time.Duration, bool) {
 // WaitForReadyRead waits for plaintext, finishing the handshake first.
 func (s *Socket) WaitForReadyRead(d time.Duration) bool {
 	d, ok := s.beforeData(d)
-	return ok && s.Socket.WaitForReadyRead(d)
+	ok = ok && s.Socket.WaitForReadyRead(d)
+	s.drainLayer()
+	return ok
 }
 
 // WaitForBytesWritten waits until plaintext was encrypted and sent,
 // finishing the handshake first.
 func (s *Socket) WaitForBytesWritten(d time.Duration) bool {
 	d, ok := s.beforeData(d)
-	return ok && s.Socket.WaitForBytesWritten(d)
+	ok = ok && s.Socket.WaitForBytesWritten(d)
+	s.drainLayer()
+	return ok
 }

@@ -28,6 +28,14 @@ type tlsLayer struct {
 	ready  bool
 	done   bool // the handshake goroutine finished (or was abandoned)
 
+	// encWritten is ciphertext the kernel took whose
+	// EncryptedBytesWritten is still to come: it follows the plaintext
+	// BytesWritten of the same write, at the next turn, as Qt's comes
+	// when its plain socket flushes.
+	encWritten int64
+	encPosted  bool
+	emitEnc    func() // emitEncryptedBytesWritten, bound once
+
 	mu    sync.Mutex
 	queue []func()
 
@@ -78,8 +86,8 @@ func (l *tlsLayer) start(server bool, cfg *tls.Config) {
 	}()
 }
 
-// wantFlush asks the socket to send ciphertext that the handshake
-// goroutine produced.
+// wantFlush asks the socket to send a flight that the handshake
+// goroutine released.
 func (l *tlsLayer) wantFlush() {
 	l.post(func() {
 		if _, out := l.bc.pending(); out > 0 {
@@ -177,8 +185,15 @@ func (l *tlsLayer) WriteTransport(t socket.Transport, bufs [][]byte) (taken int,
 	l.iov[0] = out
 	n, werr := t.Writev(l.iov[:])
 	l.iov[0] = nil
-	if n > 0 {
-		l.s.EncryptedBytesWritten.Emit(int64(n))
+	if n > 0 && l.s.EncryptedBytesWritten.Len() > 0 {
+		l.encWritten += int64(n)
+		if !l.encPosted {
+			l.encPosted = true
+			if l.emitEnc == nil {
+				l.emitEnc = l.emitEncryptedBytesWritten
+			}
+			l.post(l.emitEnc)
+		}
 	}
 	l.bc.unshift(out, max(n, 0))
 	if werr != nil && !errors.Is(werr, engine.ErrWouldBlock) {
@@ -187,7 +202,19 @@ func (l *tlsLayer) WriteTransport(t socket.Transport, bufs [][]byte) (taken int,
 	return taken, n < len(out), nil
 }
 
-// Shutdown sends close_notify after everything queued.
+// emitEncryptedBytesWritten reports the ciphertext written since the
+// last report, unless the layer was released meanwhile.
+func (l *tlsLayer) emitEncryptedBytesWritten() {
+	n := l.encWritten
+	l.encWritten, l.encPosted = 0, false
+	if n > 0 && l.s.layer == l {
+		l.s.EncryptedBytesWritten.Emit(n)
+	}
+}
+
+// Shutdown sends close_notify after everything queued, and reports it
+// (with any ciphertext not reported yet) before the socket becomes
+// Unconnected, as Qt does.
 func (l *tlsLayer) Shutdown(t socket.Transport) {
 	if !l.ready {
 		return
@@ -195,9 +222,13 @@ func (l *tlsLayer) Shutdown(t socket.Transport) {
 	l.conn.CloseWrite()
 	if out := l.bc.takeOut(); len(out) > 0 {
 		l.iov[0] = out
-		t.Writev(l.iov[:])
+		n, _ := t.Writev(l.iov[:])
 		l.iov[0] = nil
+		if l.s.EncryptedBytesWritten.Len() > 0 {
+			l.encWritten += int64(max(n, 0))
+		}
 	}
+	l.emitEncryptedBytesWritten()
 }
 
 // Release stops the handshake goroutine when the transport goes away.

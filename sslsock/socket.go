@@ -33,8 +33,15 @@ type Socket struct {
 	// before Connected for ConnectToHostEncrypted.
 	ModeChanged socket.Signal1[Mode]
 	// EncryptedBytesWritten is emitted with the ciphertext bytes the
-	// kernel took.
+	// kernel took, after the BytesWritten of the plaintext they carry
+	// (at the loop's next turn, as Qt's comes when its plain socket
+	// flushes). The handshake's last flight is written after Encrypted.
 	EncryptedBytesWritten socket.Signal1[int64]
+	// NewSessionTicketReceived is emitted for each TLS 1.3 session
+	// ticket the server sends after the handshake, once it is in
+	// SSLConfiguration().SessionTicket, when the configuration's
+	// SessionPersistence is on (QSslSocket::newSessionTicketReceived).
+	NewSessionTicketReceived socket.Signal
 
 	mode            Mode
 	config          Configuration
@@ -47,6 +54,7 @@ type Socket struct {
 	paused          chan error // the handshake waits on it while PauseOnSSLErrors holds it
 	state           tls.ConnectionState
 	haveState       bool
+	lastState       socket.State
 }
 
 // NewSocket creates an unencrypted, unconnected TLS socket on loop (nil:
@@ -55,10 +63,17 @@ func NewSocket(loop *engine.Loop) *Socket {
 	s := &Socket{Socket: tcp.NewSocket(loop), config: DefaultConfiguration()}
 	s.SetConnectedHook(s.connectedHook)
 	// Runs before any user slot: a socket that leaves the connection
-	// stops its handshake and forgets its session.
+	// stops its handshake and forgets its session, but keeps its mode;
+	// a new connection (ConnectToHost, SetSocketDescriptor) starts from
+	// UnencryptedMode, as QSslSocketPrivate::init does.
 	s.StateChanged.Connect(func(st socket.State) {
-		if st == socket.UnconnectedState {
+		prev := s.lastState
+		s.lastState = st
+		switch {
+		case st == socket.UnconnectedState:
 			s.resetSession()
+		case prev == socket.UnconnectedState && st != socket.BoundState:
+			s.initSession()
 		}
 	})
 	return s
@@ -73,11 +88,11 @@ func (s *Socket) ConnectToHostEncrypted(host string, port uint16) {
 }
 
 // ConnectToHostEncryptedPeerName is ConnectToHostEncrypted with the name
-// used for SNI and certificate verification given separately.
+// used for SNI and certificate verification given separately. On a
+// socket that is connecting or connected it does nothing (Qt only logs a
+// warning).
 func (s *Socket) ConnectToHostEncryptedPeerName(host string, port uint16, peerName string) {
-	if s.mode != UnencryptedMode {
-		s.SetSocketError(socket.OperationError, "Initial SSL handshake has already started")
-		s.ErrorOccurred.Emit(socket.OperationError)
+	if st := s.State(); st == socket.ConnectingState || st == socket.ConnectedState {
 		return
 	}
 	if _, _, err := s.config.Protocol.versions(); err != nil {
@@ -87,8 +102,8 @@ func (s *Socket) ConnectToHostEncryptedPeerName(host string, port uint16, peerNa
 	if peerName != "" {
 		s.peerVerifyName = peerName
 	}
+	s.initSession()
 	s.autoStart = true
-	s.ignoreAll = false
 	s.ConnectToHost(host, port)
 }
 
@@ -105,11 +120,10 @@ func (s *Socket) connectedHook() {
 }
 
 // StartClientEncryption starts the client handshake on a connected plain
-// socket (STARTTLS).
+// socket (STARTTLS). On a socket that is not connected, or not plain, it
+// does nothing (Qt only logs a warning).
 func (s *Socket) StartClientEncryption() {
 	if s.mode != UnencryptedMode || s.State() != socket.ConnectedState {
-		s.SetSocketError(socket.OperationError, "Unable to start the client handshake in this state")
-		s.ErrorOccurred.Emit(socket.OperationError)
 		return
 	}
 	s.startHandshake(false)
@@ -117,11 +131,11 @@ func (s *Socket) StartClientEncryption() {
 
 // StartServerEncryption starts the server handshake, normally on a socket
 // made with SetSocketDescriptor from an accepted connection. The
-// configuration must hold a certificate and its private key.
+// configuration must hold a certificate and its private key. On a socket
+// that is not connected, or not plain, it does nothing (Qt only logs a
+// warning).
 func (s *Socket) StartServerEncryption() {
 	if s.mode != UnencryptedMode || s.State() != socket.ConnectedState {
-		s.SetSocketError(socket.OperationError, "Unable to start the server handshake in this state")
-		s.ErrorOccurred.Emit(socket.OperationError)
 		return
 	}
 	if len(s.config.LocalCertificateChain) == 0 || s.config.PrivateKey == nil {
@@ -154,6 +168,10 @@ func (s *Socket) startHandshake(server bool) {
 		s.failUserData()
 		return
 	}
+	if !server && (s.config.SessionPersistence || len(s.config.SessionTicket) > 0) {
+		cfg.ClientSessionCache = &sessionCache{l: l, keep: s.config.SessionPersistence,
+			resume: decodeSession(s.config.SessionTicket)}
+	}
 	s.mode = SSLClientMode
 	if server {
 		s.mode = SSLServerMode
@@ -178,23 +196,35 @@ func (s *Socket) startHandshake(server bool) {
 func (s *Socket) handshakeFinished(err error) {
 	l := s.layer
 	if err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		l.bc.dropStage()
+		var verr Error
+		switch {
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 			// The peer hung up mid-handshake: Qt reports the remote
 			// close, not a failed handshake.
 			s.SetErrorAndEmit(socket.RemoteHostClosedError, "", err)
-		} else {
+			s.DisconnectFromHost()
+		case errors.As(err, &verr):
+			// Unignored verification errors: Qt reports the first
+			// one's own text and closes gracefully, without
+			// aboutToClose.
+			s.SetErrorAndEmit(socket.SSLHandshakeFailedError, verr.Error(), err)
+			s.DisconnectFromHost()
+		default:
+			// Anything else fails in the TLS library: Qt reports its
+			// detail and aborts.
 			s.SetErrorAndEmit(socket.SSLHandshakeFailedError, "Error during SSL handshake: "+err.Error(), err)
+			s.abortAfterFailure()
 		}
-		// Qt tears a failed handshake down without aboutToClose.
-		s.DisconnectFromHost()
 		return
 	}
 	s.state = l.conn.ConnectionState()
 	s.haveState = true
-	l.bc.setBlocking(false)
+	l.bc.endHandshake()
 	l.ready = true
 	// Ciphertext that came with the last handshake flight is plaintext
-	// now; queued writes go out after Encrypted, as in Qt.
+	// now; the handshake's last flight and queued writes go out after
+	// Encrypted, as in Qt.
 	scratch := scratchPool.Get().(*[scratchSize]byte)
 	end := l.decrypt(s.Plaintext(), nil, scratch)
 	scratchPool.Put(scratch)
@@ -209,7 +239,22 @@ func (s *Socket) handshakeFinished(err error) {
 	}
 }
 
-// resetSession forgets the session when the socket is unconnected.
+// abortAfterFailure is QSslSocket::abort's order, which Qt uses when the
+// TLS library fails a handshake: the plain socket goes first
+// (Unconnected, ReadChannelFinished, Disconnected), the device closes
+// last (AboutToClose).
+func (s *Socket) abortAfterFailure() {
+	open := s.IsOpen()
+	s.SetOpenMode(socket.NotOpen) // no AboutToClose from Abort itself
+	s.Abort()
+	if open {
+		s.AboutToClose.Emit()
+	}
+}
+
+// resetSession forgets the session when the socket is unconnected. The
+// mode, the handshake's errors and the peer's certificate stay until the
+// next connection, as in Qt.
 func (s *Socket) resetSession() {
 	if s.layer != nil {
 		s.layer.Release()
@@ -220,8 +265,18 @@ func (s *Socket) resetSession() {
 		s.paused <- errAborted
 		s.paused = nil
 	}
-	s.mode = UnencryptedMode
+	s.haveState = false
 	s.autoStart = false
+}
+
+// initSession is QSslSocketPrivate::init, run when a new connection
+// starts: the socket is plain again and forgets the last session.
+func (s *Socket) initSession() {
+	s.mode = UnencryptedMode
+	s.ignoreAll = false
+	s.handshakeErrors = nil
+	s.state = tls.ConnectionState{}
+	s.haveState = false
 }
 
 var errAborted = errors.New("sslsock: handshake aborted")
@@ -292,7 +347,7 @@ func (s *Socket) PeerCertificateChain() []*x509.Certificate {
 }
 
 // SessionProtocol returns the negotiated version (UnknownProtocol before
-// the handshake).
+// the handshake and once unconnected, as in Qt).
 func (s *Socket) SessionProtocol() Protocol {
 	if !s.haveState {
 		return UnknownProtocol
@@ -301,8 +356,13 @@ func (s *Socket) SessionProtocol() Protocol {
 }
 
 // SessionCipher returns the negotiated crypto/tls cipher suite id (0
-// before the handshake).
-func (s *Socket) SessionCipher() uint16 { return s.state.CipherSuite }
+// before the handshake and once unconnected).
+func (s *Socket) SessionCipher() uint16 {
+	if !s.haveState {
+		return 0
+	}
+	return s.state.CipherSuite
+}
 
 // NextNegotiatedProtocol returns the ALPN result.
 func (s *Socket) NextNegotiatedProtocol() string { return s.state.NegotiatedProtocol }

@@ -35,6 +35,18 @@ const (
 	HostNameMismatch                    ErrorCode = 22
 	NoSSLSupport                        ErrorCode = 23
 	CertificateBlacklisted              ErrorCode = 24
+	CertificateStatusUnknown            ErrorCode = 25
+	OCSPNoResponseFound                 ErrorCode = 26
+	OCSPMalformedRequest                ErrorCode = 27
+	OCSPMalformedResponse               ErrorCode = 28
+	OCSPInternalError                   ErrorCode = 29
+	OCSPTryLater                        ErrorCode = 30
+	OCSPSigRequired                     ErrorCode = 31 // Qt spells it OcspSigRequred
+	OCSPUnauthorized                    ErrorCode = 32
+	OCSPResponseCannotBeTrusted         ErrorCode = 33
+	OCSPResponseCertIDUnknown           ErrorCode = 34
+	OCSPResponseExpired                 ErrorCode = 35
+	OCSPStatusUnknown                   ErrorCode = 36
 	UnspecifiedError                    ErrorCode = -1
 )
 
@@ -46,10 +58,14 @@ var errorNames = [...]string{
 	"CertificateRevoked", "InvalidCaCertificate", "PathLengthExceeded", "InvalidPurpose",
 	"CertificateUntrusted", "CertificateRejected", "SubjectIssuerMismatch",
 	"AuthorityIssuerSerialNumberMismatch", "NoPeerCertificate", "HostNameMismatch", "NoSslSupport",
-	"CertificateBlacklisted",
+	"CertificateBlacklisted", "CertificateStatusUnknown", "OcspNoResponseFound", "OcspMalformedRequest",
+	"OcspMalformedResponse", "OcspInternalError", "OcspTryLater", "OcspSigRequred", "OcspUnauthorized",
+	"OcspResponseCannotBeTrusted", "OcspResponseCertIdUnknown", "OcspResponseExpired", "OcspStatusUnknown",
 }
 
-// Qt's texts, from QSslError::errorString.
+// Qt's texts, as QSslError::errorString returns them in Qt 5.15 and 6.4:
+// CertificateRevoked and CertificateStatusUnknown have none ("Unknown
+// error"), NoSslSupport an empty one.
 var errorTexts = [...]string{
 	"No error",
 	"The issuer certificate could not be found",
@@ -64,7 +80,7 @@ var errorTexts = [...]string{
 	"The root certificate of the certificate chain is self-signed, and untrusted",
 	"The issuer certificate of a locally looked up certificate could not be found",
 	"No certificates could be verified",
-	"The certificate has been revoked",
+	"Unknown error", // CertificateRevoked
 	"One of the CA certificates is invalid",
 	"The basicConstraints path length parameter has been exceeded",
 	"The supplied certificate is unsuitable for this purpose",
@@ -74,12 +90,27 @@ var errorTexts = [...]string{
 	"The current candidate issuer certificate was rejected because its issuer name and serial number was present and did not match the authority key identifier of the current certificate",
 	"The peer did not present any certificate",
 	"The host name did not match any of the valid hosts for this certificate",
-	"No SSL support",
+	"", // NoSslSupport
 	"The peer certificate is blacklisted",
+	"Unknown error", // CertificateStatusUnknown
+	"No OCSP status response found",
+	"The OCSP status request had invalid syntax",
+	"OCSP response contains an unexpected number of SingleResponse structures",
+	"OCSP responder reached an inconsistent internal state",
+	"OCSP responder was unable to return a status for the requested certificate",
+	"The server requires the client to sign the OCSP request in order to construct a response",
+	"The client is not authorized to request OCSP status from this server",
+	"OCSP responder's identity cannot be verified",
+	"The identity of a certificate in an OCSP response cannot be established",
+	"The certificate status response has expired",
+	"The certificate's status is unknown",
 }
 
 // String returns Qt's enum name.
 func (c ErrorCode) String() string {
+	if c == UnspecifiedError {
+		return "UnspecifiedError"
+	}
 	if c >= 0 && int(c) < len(errorNames) {
 		return errorNames[c]
 	}
