@@ -182,8 +182,14 @@ func (r *readBuffer) Tail(want int) []byte {
 	if len(free) >= want || len(free) >= minBlock {
 		return free[:min(len(free), want)]
 	}
-	r.grow(want)
-	return r.Tail(want)
+	// The free space in one piece is short (it may be split around the
+	// wrap even when there is enough in all): move the bytes to the front
+	// of a block with want bytes of room after them.
+	nb := getBlock(r.n + want)
+	r.copyOut(nb.b, 0, r.n)
+	putBlock(r.blk)
+	r.blk, r.head = nb, 0
+	return nb.b[r.n : r.n+want]
 }
 
 // Commit counts n bytes written into the slice Tail returned.
