@@ -56,6 +56,12 @@ type Loop struct {
 	turnEndNext []EndOfTurner
 
 	iov [][]byte // see IOVecs
+
+	ring     *sendRing // the turn's batched sends; nil when unavailable
+	writers  []BatchWriter
+	writeRes []int32
+	others   []EndOfTurner
+	iovs     [][][]byte // per batched send, the buffers it points at
 }
 
 // registration is one slot of the notifier table. The generation changes
@@ -84,6 +90,9 @@ func NewLoop() (*Loop, error) {
 	}
 	l := &Loop{p: p, w: w, events: make([]pollEvent, 256), closing: make(chan struct{})}
 	l.pk = newParker(p.fd(), func() (int, error) { return l.p.wait(l.events, 0) })
+	// Made now rather than on first need, so that a loop's descriptors
+	// are all there from the start.
+	l.ring = newSendRing()
 	l.timers.loop = l
 	return l, nil
 }
@@ -346,10 +355,13 @@ func (l *Loop) runEndOfTurn() {
 	for len(l.turnEnd) > 0 {
 		batch := l.turnEnd
 		l.turnEnd = l.turnEndNext[:0]
-		for i, h := range batch {
-			batch[i] = nil
-			h.EndOfTurn()
+		if len(batch) < 2 || !l.sendBatched(batch) {
+			for i, h := range batch {
+				batch[i] = nil
+				h.EndOfTurn()
+			}
 		}
+		clear(batch)
 		l.turnEndNext = batch[:0]
 	}
 }
@@ -414,6 +426,10 @@ func (l *Loop) release() error {
 	}
 	l.timers.stopAll()
 	l.turnEnd = nil
+	if l.ring != nil {
+		l.ring.close()
+		l.ring = nil
+	}
 	if l.p == nil {
 		return nil
 	}

@@ -48,7 +48,7 @@ func sysRead(fd int, p []byte) (int, error) {
 	if err := hook(SysRead); err != nil {
 		return -1, err
 	}
-	return unix.Read(fd, p)
+	return read(fd, p)
 }
 
 // sysWrite, sysWritev and sysSendmsg all use sendmsg so that msgNoSignal

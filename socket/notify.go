@@ -168,12 +168,20 @@ func (s *AbstractSocket) canWrite() int {
 		return 0
 	}
 	written, pending, werr := s.writeToTransport()
+	s.wrote(written, pending, werr)
+	return written
+}
+
+// wrote is what follows a flush: an unexpected error is reported and
+// aborts, as in Qt; otherwise write readiness is watched while bytes are
+// pending, BytesWritten is emitted, and a graceful close finishes once
+// everything left.
+func (s *AbstractSocket) wrote(written int, pending bool, werr error) {
 	if werr != nil {
-		// An unexpected error: Qt reports it and aborts.
 		code, msg := codeOf(werr)
 		s.setErrorAndEmit(code, msg, werr)
 		s.Abort()
-		return written
+		return
 	}
 	s.setNotify(s.readWanted(), pending)
 	if written > 0 {
@@ -182,7 +190,6 @@ func (s *AbstractSocket) canWrite() int {
 	if s.state == ClosingState && s.wbuf.Len() == 0 && !pending && s.tr != nil {
 		s.finishDisconnect()
 	}
-	return written
 }
 
 // writeToTransport writes queued bytes until the buffer is empty or the
