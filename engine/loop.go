@@ -321,6 +321,10 @@ func (l *Loop) Invoke(fn func()) {
 	}
 }
 
+// Done returns a channel closed when Close is called, so that goroutines
+// waiting for something only the loop would do can stop waiting.
+func (l *Loop) Done() <-chan struct{} { return l.closing }
+
 // InLoop reports whether the caller is the goroutine running this loop.
 func (l *Loop) InLoop() bool {
 	o := l.owner.Load()

@@ -552,3 +552,21 @@ func TestPostOrRunsExactlyOne(t *testing.T) {
 		t.Fatalf("ran %d, dropped %d; want 1 and 2", ran, dropped)
 	}
 }
+
+func TestLoopDone(t *testing.T) {
+	l, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-l.Done():
+		t.Fatal("Done closed before Close")
+	default:
+	}
+	l.Close()
+	select {
+	case <-l.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("Done not closed by Close")
+	}
+}
