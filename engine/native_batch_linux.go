@@ -35,11 +35,14 @@ var batchPool = sync.Pool{New: func() any { return new(batchScratch) }}
 // seam: recvmmsg is a batch of the logical recvmsg (SysRecvmsg), sendmmsg
 // a batch of sendmsg (SysSendmsg), so a test failing one fails the other.
 
+// Both are raw system calls: the engine's descriptors are non-blocking
+// (see sys_msg_raw.go).
+
 func sysRecvmmsg(fd int, msgs []mmsghdr, flags int) (int, error) {
 	if err := hook(SysRecvmsg); err != nil {
 		return -1, err
 	}
-	n, _, e := unix.Syscall6(unix.SYS_RECVMMSG, uintptr(fd), uintptr(unsafe.Pointer(&msgs[0])),
+	n, _, e := unix.RawSyscall6(unix.SYS_RECVMMSG, uintptr(fd), uintptr(unsafe.Pointer(&msgs[0])),
 		uintptr(len(msgs)), uintptr(flags), 0, 0)
 	if e != 0 {
 		return -1, e
@@ -51,7 +54,7 @@ func sysSendmmsg(fd int, msgs []mmsghdr, flags int) (int, error) {
 	if err := hook(SysSendmsg); err != nil {
 		return -1, err
 	}
-	n, _, e := unix.Syscall6(unix.SYS_SENDMMSG, uintptr(fd), uintptr(unsafe.Pointer(&msgs[0])),
+	n, _, e := unix.RawSyscall6(unix.SYS_SENDMMSG, uintptr(fd), uintptr(unsafe.Pointer(&msgs[0])),
 		uintptr(len(msgs)), uintptr(flags), 0, 0)
 	if e != 0 {
 		return -1, e
