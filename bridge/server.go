@@ -33,57 +33,44 @@ func acceptorOf[S Server](srv S) acceptor {
 	switch v := any(srv).(type) {
 	case *server.TCPServer:
 		if v != nil {
-			return acceptor{
-				loop:  v.Loop(),
-				ready: &v.PendingConnectionAvailable,
-				take: func() (endpoint, bool) {
-					if s := v.NextPendingConnection(); s != nil {
-						return endpointOf(s), true
-					}
-					return endpoint{}, false
-				},
-				listening: v.IsListening,
-				close:     v.Close,
-				addr:      func() net.Addr { return serverAddr(v.ServerAddress(), v.ServerPort()) },
-			}
+			return queueAcceptor(v.Loop(), &v.PendingConnectionAvailable, v.NextPendingConnection,
+				v.IsListening, v.Close, func() net.Addr { return serverAddr(v.ServerAddress(), v.ServerPort()) })
 		}
 	case *server.SSLServer:
 		if v != nil && v.TCPServer != nil {
-			return acceptor{
-				loop:  v.Loop(),
-				ready: &v.PendingConnectionAvailable,
-				take: func() (endpoint, bool) {
-					if s := v.NextPendingConnection(); s != nil {
-						return endpointOf(s), true
-					}
-					return endpoint{}, false
-				},
-				listening: v.IsListening,
-				close:     v.Close,
-				addr:      func() net.Addr { return serverAddr(v.ServerAddress(), v.ServerPort()) },
-			}
+			return queueAcceptor(v.Loop(), &v.PendingConnectionAvailable, v.NextPendingConnection,
+				v.IsListening, v.Close, func() net.Addr { return serverAddr(v.ServerAddress(), v.ServerPort()) })
 		}
 	case *local.Server:
 		if v != nil {
-			return acceptor{
-				loop:  v.Loop(),
-				ready: &v.NewConnection,
-				take: func() (endpoint, bool) {
-					if s := v.NextPendingConnection(); s != nil {
-						return endpointOf(s), true
-					}
-					return endpoint{}, false
-				},
-				listening: v.IsListening,
-				close:     v.Close,
-				addr: func() net.Addr {
+			return queueAcceptor(v.Loop(), &v.NewConnection, v.NextPendingConnection, v.IsListening, v.Close,
+				func() net.Addr {
 					laddr, _ := unixAddrs(v.SocketDescriptor())
 					return laddr
-				},
-			}
+				})
 		}
 	}
 	panic("bridge: nil server")
+}
+
+// queueAcceptor is the acceptor of a server that queues its connections
+// for next and announces them with ready.
+func queueAcceptor[T Stream](loop *engine.Loop, ready *socket.Signal, next func() T,
+	listening func() bool, close func(), addr func() net.Addr) acceptor {
+	return acceptor{
+		loop:  loop,
+		ready: ready,
+		take: func() (endpoint, bool) {
+			var none T
+			if s := next(); s != none {
+				return endpointOf(s), true
+			}
+			return endpoint{}, false
+		},
+		listening: listening,
+		close:     close,
+		addr:      addr,
+	}
 }
 
 // serverAddr is a TCP server's address as Go's net reports a listener's:
