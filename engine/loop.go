@@ -60,6 +60,7 @@ type Loop struct {
 	ring     *sendRing // the turn's batched sends; nil when unavailable
 	writers  []BatchWriter
 	writeRes []int32
+	notes    []int
 	others   []EndOfTurner
 	iovs     [][][]byte // per batched send, the buffers it points at
 }

@@ -15,15 +15,16 @@ import (
 type BatchWriter interface {
 	EndOfTurner
 	// PrepareWrite returns the descriptor and the bytes to send, appended
-	// to iov, or ok false when this turn's work is not a plain send; the
-	// loop then calls EndOfTurn instead, after the batch.
-	PrepareWrite(iov [][]byte) (fd int, bufs [][]byte, ok bool)
+	// to iov, and a note of its own that comes back with the result; or
+	// ok false when this turn's work is not a plain send: the loop then
+	// calls EndOfTurn instead, after the batch.
+	PrepareWrite(iov [][]byte) (fd int, bufs [][]byte, note int, ok bool)
 	// WriteResult reports how many bytes the kernel took, or the error
 	// (wrapping ErrWouldBlock when its buffer was full).
-	WriteResult(n int, err error)
+	WriteResult(n int, err error, note int)
 	// WriteSettled follows once every writer of the batch had its
-	// WriteResult, with the same n and err.
-	WriteSettled(n int, err error)
+	// WriteResult, with the same arguments.
+	WriteSettled(n int, err error, note int)
 }
 
 // sendBatched runs a batch of end-of-turn handlers with their sends
@@ -44,12 +45,13 @@ func (l *Loop) sendBatched(batch []EndOfTurner) bool {
 		if len(l.iovs) <= len(writers) {
 			l.iovs = append(l.iovs, nil)
 		}
-		fd, bufs, ok := w.PrepareWrite(l.iovs[len(writers)][:0])
+		fd, bufs, note, ok := w.PrepareWrite(l.iovs[len(writers)][:0])
 		if !ok {
 			others = append(others, h)
 			continue
 		}
 		l.iovs[len(writers)] = bufs
+		l.notes = append(l.notes[:len(writers)], note)
 		l.ring.queue(fd, bufs)
 		writers = append(writers, w)
 		if l.ring.full() {
@@ -80,11 +82,11 @@ func (l *Loop) flushRing(writers []BatchWriter) {
 	}
 	for i, w := range writers {
 		n, werr := sendResult(l.writeRes[i], err != nil)
-		w.WriteResult(n, werr)
+		w.WriteResult(n, werr, l.notes[i])
 	}
 	for i, w := range writers {
 		n, werr := sendResult(l.writeRes[i], err != nil)
-		w.WriteSettled(n, werr)
+		w.WriteSettled(n, werr, l.notes[i])
 		writers[i] = nil
 	}
 	for i := range l.iovs[:len(writers)] {

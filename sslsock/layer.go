@@ -40,6 +40,7 @@ type tlsLayer struct {
 	queue []func()
 
 	iov [1][]byte
+	out []byte // what Encode handed to a batched send, until Sent
 }
 
 // post queues fn for the socket's goroutine: the loop runs it at its next
@@ -185,6 +186,48 @@ func (l *tlsLayer) WriteTransport(t socket.Transport, bufs [][]byte) (taken int,
 	l.iov[0] = out
 	n, werr := t.Writev(l.iov[:])
 	l.iov[0] = nil
+	l.wrote(n)
+	l.bc.unshift(out, max(n, 0))
+	if werr != nil && !errors.Is(werr, engine.ErrWouldBlock) {
+		return taken, true, werr
+	}
+	return taken, n < len(out), nil
+}
+
+var _ socket.BatchLayer = (*tlsLayer)(nil)
+
+// Encode is WriteTransport's first half, for the loop's batched sends
+// (socket.BatchLayer): it encrypts bufs and returns the plaintext taken and
+// the ciphertext waiting to be sent.
+func (l *tlsLayer) Encode(bufs [][]byte) (taken int, out []byte, err error) {
+	for _, b := range bufs {
+		if _, err := l.conn.Write(b); err != nil {
+			return taken, nil, err
+		}
+		taken += len(b)
+	}
+	l.out = l.bc.takeOut()
+	return taken, l.out, nil
+}
+
+// Sent is WriteTransport's second half: the kernel took n bytes of what
+// Encode returned.
+func (l *tlsLayer) Sent(n int) {
+	out := l.out
+	l.out = nil
+	l.wrote(n)
+	l.bc.unshift(out, n)
+}
+
+// Pending reports whether ciphertext is still waiting for the kernel.
+func (l *tlsLayer) Pending() bool {
+	_, out := l.bc.pending()
+	return out > 0
+}
+
+// wrote counts ciphertext the kernel took, for EncryptedBytesWritten,
+// which is emitted from the loop afterwards (only when a slot listens).
+func (l *tlsLayer) wrote(n int) {
 	if n > 0 && l.s.EncryptedBytesWritten.Len() > 0 {
 		l.encWritten += int64(n)
 		if !l.encPosted {
@@ -195,11 +238,6 @@ func (l *tlsLayer) WriteTransport(t socket.Transport, bufs [][]byte) (taken int,
 			l.post(l.emitEnc)
 		}
 	}
-	l.bc.unshift(out, max(n, 0))
-	if werr != nil && !errors.Is(werr, engine.ErrWouldBlock) {
-		return taken, true, werr
-	}
-	return taken, n < len(out), nil
 }
 
 // emitEncryptedBytesWritten reports the ciphertext written since the
