@@ -65,7 +65,7 @@ func BenchmarkIdleConnection(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		for range conns {
-			fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+			fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
 			if err != nil {
 				b.Fatal(err)
 			}
