@@ -98,7 +98,7 @@ type AbstractSocket struct {
 // accepted connection that only echoes bytes has none, which keeps a
 // server's idle connections small. Error texts, the peer's host name,
 // options set before a descriptor existed, a read-buffer limit, a
-// non-default connect timeout or Kind put one in place.
+// non-default connect timeout, a proxy or Kind put one in place.
 type socketExtra struct {
 	kind           Kind // the class's hooks; Type is AbstractSocket.typ
 	err            SocketError
@@ -111,6 +111,10 @@ type socketExtra struct {
 	options        map[Option]int // set before a descriptor existed
 	connectedHook  func()
 	rbufMax        int64
+
+	proxy     *Proxy                         // SetProxy's; nil is DefaultProxy
+	via       *Proxy                         // the proxy the current connect goes through; nil: direct
+	proxyAuth Signal2[Proxy, *Authenticator] // ProxyAuthenticationRequired
 }
 
 // extra returns the socket's socketExtra, making it on first use.

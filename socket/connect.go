@@ -7,7 +7,6 @@ import (
 	"net/netip"
 
 	"golang.org/x/net/idna"
-	"golang.org/x/sys/unix"
 
 	"github.com/qsock/qsock/engine"
 )
@@ -39,6 +38,12 @@ type lookupResult struct {
 // In blocking style (nil loop) a name leaves the socket in HostLookupState:
 // WaitForConnected resolves it and connects.
 //
+// Through a proxy (SetProxy, SetApplicationProxy) the socket connects to
+// the proxy and has it open the connection; a name is handed to the proxy
+// unresolved, so the socket goes to ConnectingState at once, without
+// HostFound, as Qt's does. An unusable proxy fails the call with
+// UnsupportedSocketOperationError before any state change.
+//
 // Called while not Unconnected (or Bound), it sets OperationError, emits
 // ErrorOccurred and changes nothing, as Qt does.
 func (s *AbstractSocket) ConnectToHost(host string, port uint16) {
@@ -59,6 +64,9 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 	case HostLookupState, ConnectingState, ConnectedState, ClosingState, ListeningState:
 		s.setErrorAndEmit(OperationError, "Trying to connect while connection is in progress", nil)
 		return
+	}
+	if !s.resolveProxy() {
+		return // Qt refuses an unusable proxy before it opens the device
 	}
 	if mode&ReadWrite == 0 {
 		mode |= ReadWrite
@@ -83,6 +91,10 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 	}
 	if a, err := netip.ParseAddr(host); err == nil {
 		s.startConnecting([]netip.Addr{a.Unmap().WithZone(a.Zone())}, nil)
+		return
+	}
+	if s.proxyResolvesNames() {
+		s.connectThroughProxyByName(host)
 		return
 	}
 	if s.loop == nil {
@@ -227,6 +239,9 @@ func (s *AbstractSocket) testConnection() {
 		return
 	}
 	s.conn.lastErr = err
+	if isProxyError(err) {
+		s.conn.addrs = nil // Qt tries no other address after a proxy error
+	}
 	s.releaseTransport()
 	s.connectToNext()
 }
@@ -244,13 +259,14 @@ func (s *AbstractSocket) connectTimedOut() {
 		return
 	}
 	s.conn.timer = nil
+	code, msg, cause := s.connectTimeoutError()
 	s.releaseTransport()
-	if len(s.conn.addrs) > 0 {
+	if len(s.conn.addrs) > 0 && !isProxyError(cause) {
 		s.connectToNext()
 		return
 	}
-	s.conn.lastErr = unix.ETIMEDOUT
-	s.failConnect(SocketTimeoutError, "Connection timed out", unix.ETIMEDOUT)
+	s.conn.lastErr = cause
+	s.failConnect(code, msg, cause)
 }
 
 // connectFailed ends a connect whose every address failed with the last

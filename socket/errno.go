@@ -19,6 +19,10 @@ func ErrorCode(err error) (SocketError, string) { return codeOf(err) }
 // QNativeSocketEngine does for each errno. The errno stays in the error
 // chain of LastError and of returned errors.
 func codeOf(err error) (SocketError, string) {
+	var pe *proxyError
+	if errors.As(err, &pe) {
+		return pe.code, pe.text // a proxy engine's own wording
+	}
 	var se SocketError
 	if errors.As(err, &se) {
 		return se, se.Error()

@@ -17,8 +17,13 @@ func (h *handler) EndOfTurn()             { (*AbstractSocket)(h).endOfTurn() }
 func (h *handler) LoopClosed()            { (*AbstractSocket)(h).loopClosed() }
 
 // initTransport makes a native transport for a connect to host, unless the
-// socket already has one (after Bind).
+// socket already has one (after Bind), or the proxy transport when the
+// connect goes through a proxy.
 func (s *AbstractSocket) initTransport(host netip.Addr) error {
+	if s.x != nil && s.x.via != nil {
+		s.newProxyConn()
+		return nil
+	}
 	if s.tr != nil {
 		return nil
 	}
