@@ -2,6 +2,7 @@ package socket
 
 import (
 	"bytes"
+	"math/bits"
 	"sync"
 )
 
@@ -18,26 +19,35 @@ type readBuffer struct {
 type block struct{ b []byte }
 
 const (
+	// minBlock is the least contiguous room a read asks the kernel to fill.
 	minBlock = 4 << 10
-	maxPool  = 1 << 20
+	// smallBlock is the smallest pooled block: a short write queued for
+	// the loop's batched send takes one, so a turn that echoes a
+	// thousand small messages touches a thousand short blocks, not a
+	// thousand pages, and an idle server keeps little in its pools.
+	smallBlock = 512
+	maxPool    = 1 << 20
 )
 
-// blockPools holds one pool per power-of-two size from minBlock to maxPool.
-var blockPools [12]sync.Pool
+// blockPools holds one pool per power-of-two size from smallBlock to
+// maxPool.
+var blockPools [12]sync.Pool // 512 B … 1 MiB
 
-func poolIndex(size int) int {
-	i := 0
-	for s := minBlock; s < size; s <<= 1 {
-		i++
+// blockSize is the pooled size serving a request for size bytes.
+func blockSize(size int) int {
+	if size <= smallBlock {
+		return smallBlock
 	}
-	return i
+	return 1 << bits.Len(uint(size-1))
+}
+
+// poolIndex is the pool of a block of size bytes, a power of two.
+func poolIndex(size int) int {
+	return bits.TrailingZeros(uint(size)) - bits.TrailingZeros(smallBlock)
 }
 
 func getBlock(size int) *block {
-	s := minBlock
-	for s < size {
-		s <<= 1
-	}
+	s := blockSize(size)
 	if s <= maxPool {
 		if b, ok := blockPools[poolIndex(s)].Get().(*block); ok {
 			return b

@@ -20,8 +20,14 @@ func (w *writeBuffer) Write(p []byte) {
 	w.n += len(p)
 	for len(p) > 0 {
 		if len(w.blks) == 0 || w.tail == len(w.blks[len(w.blks)-1].b) {
+			// The first block fits the write (at least smallBlock): most
+			// queued writes are short and leave with the turn's batched
+			// send. A backlog grows in writeBlock steps, or by a larger
+			// write's own size.
 			size := writeBlock
-			if len(p) > size && len(w.blks) > 0 {
+			if len(w.blks) == 0 {
+				size = min(len(p), writeBlock)
+			} else if len(p) > size {
 				size = len(p)
 			}
 			w.blks = append(w.blks, getBlock(size))

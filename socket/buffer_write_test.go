@@ -1,0 +1,67 @@
+package socket
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestBlockSizes(t *testing.T) {
+	for _, tc := range []struct{ ask, size, pool int }{
+		{0, smallBlock, 0},
+		{1, smallBlock, 0},
+		{smallBlock, smallBlock, 0},
+		{smallBlock + 1, 2 * smallBlock, 1},
+		{minBlock, minBlock, 3},
+		{writeBlock, writeBlock, 5},
+		{maxPool, maxPool, len(blockPools) - 1},
+	} {
+		if got := blockSize(tc.ask); got != tc.size {
+			t.Errorf("blockSize(%d) = %d, want %d", tc.ask, got, tc.size)
+		}
+		if got := poolIndex(tc.size); got != tc.pool {
+			t.Errorf("poolIndex(%d) = %d, want %d", tc.size, got, tc.pool)
+		}
+	}
+	if got := len(getBlock(maxPool + 1).b); got != 2*maxPool {
+		t.Errorf("a block past the pools has %d bytes, want %d", got, 2*maxPool)
+	}
+}
+
+// A short write takes a short block; a backlog grows in writeBlock steps
+// and keeps its bytes in order.
+func TestWriteBufferBlocks(t *testing.T) {
+	var w writeBuffer
+	w.Write(make([]byte, 64))
+	if got := len(w.blks[0].b); got != smallBlock {
+		t.Fatalf("a 64-byte write took a %d-byte block, want %d", got, smallBlock)
+	}
+	var want []byte
+	want = append(want, make([]byte, 64)...)
+	for i := range 100 {
+		p := bytes.Repeat([]byte{byte(i)}, 700)
+		w.Write(p)
+		want = append(want, p...)
+	}
+	for i, b := range w.blks[1:] {
+		if len(b.b) != writeBlock {
+			t.Fatalf("block %d has %d bytes, want %d", i+1, len(b.b), writeBlock)
+		}
+	}
+	var got []byte
+	for _, b := range w.AppendBuffers(nil, 1024) {
+		got = append(got, b...)
+	}
+	if !bytes.Equal(got, want) || w.Len() != len(want) {
+		t.Fatalf("buffer holds %d bytes (Len %d), want %d in write order", len(got), w.Len(), len(want))
+	}
+	w.Discard(w.Len())
+	if w.Len() != 0 || len(w.blks) != 0 {
+		t.Fatalf("after discarding everything: Len %d, %d blocks", w.Len(), len(w.blks))
+	}
+	big := make([]byte, 3*writeBlock)
+	w.Write(big)
+	if got := len(w.blks[0].b); got != writeBlock {
+		t.Fatalf("a large first write took a %d-byte first block, want %d", got, writeBlock)
+	}
+	w.Reset()
+}
