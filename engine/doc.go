@@ -17,6 +17,15 @@
 //     makes passes one switch where a test can make it fail with a chosen
 //     errno, as Go's internal/socktest does for package net.
 //
+// On Linux a loop batches through io_uring where the kernel allows it:
+// when a wait reports several readable sockets, the loop reads for every
+// BatchReader among them in one io_uring_enter before dispatching, and at
+// the end of the turn it sends for every BatchWriter in one more. Every
+// request is non-blocking and completes inside the call, so nothing
+// outlives it; without io_uring (other systems, old kernels, seccomp) the
+// same handlers get one read(2) or send(2) each. Readiness itself always
+// comes from epoll or kqueue.
+//
 // The system calls live in thin wrappers (sys*.go) with no policy; retrying,
 // error mapping and Qt's semantics sit one layer above (native*.go), so the
 // seam is a single place. The operating systems are split by file suffix

@@ -57,7 +57,8 @@ type Loop struct {
 
 	iov [][]byte // see IOVecs
 
-	ring     *sendRing // the turn's batched sends; nil when unavailable
+	ring     *ioRing // the turn's batched reads and sends; nil when unavailable
+	reads    *readBatch
 	writers  []BatchWriter
 	writeRes []int32
 	notes    []int
@@ -93,7 +94,7 @@ func NewLoop() (*Loop, error) {
 	l.pk = newParker(p.fd(), func() (int, error) { return l.p.wait(l.events, 0) })
 	// Made now rather than on first need, so that a loop's descriptors
 	// are all there from the start.
-	l.ring = newSendRing()
+	l.ring = newIORing()
 	l.timers.loop = l
 	return l, nil
 }
@@ -187,26 +188,49 @@ func (l *Loop) turn(timeout time.Duration) error {
 }
 
 func (l *Loop) dispatch(evs []pollEvent) {
+	var reads *readBatch // the batch's reads, made together (BatchReader)
+	if len(evs) > 1 {
+		reads = l.readBatched(evs)
+	}
 	for i := range evs {
 		if l.p == nil {
-			return // released by Close inside a callback
+			break // released by Close inside a callback
 		}
-		ev := evs[i]
-		if ev.token == wakeToken {
-			l.w.drain()
-			l.wakePending.Store(false)
+		if evs[i].token == wakeToken {
+			l.drainWake()
 			continue
 		}
-		idx := uint32(ev.token >> 32)
-		if int(idx) >= len(l.regs) {
-			continue
-		}
-		r := &l.regs[idx]
-		if r.n == nil || r.gen != uint32(ev.token) {
+		n := l.notifierOf(evs[i].token)
+		if n == nil {
 			continue // closed earlier in this batch, maybe reused since
 		}
-		r.n.deliver(ev.events)
+		if reads == nil || !reads.settle(i) {
+			n.deliver(evs[i].events)
+		}
 	}
+	if reads != nil {
+		l.releaseReads(reads)
+	}
+}
+
+// notifierOf returns the notifier a batch's token names, or nil for the
+// waker's token and for a notifier closed since (its slot may have been
+// reused: the generation tells).
+func (l *Loop) notifierOf(token uint64) *Notifier {
+	idx := uint32(token >> 32)
+	if token == wakeToken || int(idx) >= len(l.regs) {
+		return nil
+	}
+	r := &l.regs[idx]
+	if r.n == nil || r.gen != uint32(token) {
+		return nil
+	}
+	return r.n
+}
+
+func (l *Loop) drainWake() {
+	l.w.drain()
+	l.wakePending.Store(false)
 }
 
 func (l *Loop) runPosted() {

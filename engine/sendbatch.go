@@ -52,7 +52,7 @@ func (l *Loop) sendBatched(batch []EndOfTurner) bool {
 		}
 		l.iovs[len(writers)] = bufs
 		l.notes = append(l.notes[:len(writers)], note)
-		l.ring.queue(fd, bufs)
+		l.ring.queueSend(fd, bufs)
 		writers = append(writers, w)
 		if l.ring.full() {
 			l.flushRing(writers)
@@ -81,11 +81,11 @@ func (l *Loop) flushRing(writers []BatchWriter) {
 		l.ring = nil
 	}
 	for i, w := range writers {
-		n, werr := sendResult(l.writeRes[i], err != nil)
+		n, werr := sendResult(l.writeRes[i])
 		w.WriteResult(n, werr, l.notes[i])
 	}
 	for i, w := range writers {
-		n, werr := sendResult(l.writeRes[i], err != nil)
+		n, werr := sendResult(l.writeRes[i])
 		w.WriteSettled(n, werr, l.notes[i])
 		writers[i] = nil
 	}
@@ -94,12 +94,16 @@ func (l *Loop) flushRing(writers []BatchWriter) {
 	}
 }
 
+// notMade is the result of a request the ring did not make because it
+// failed first.
+const notMade = -int32(unix.EINPROGRESS)
+
 // sendResult turns a completion's result into send(2)'s.
-func sendResult(res int32, ringFailed bool) (int, error) {
+func sendResult(res int32) (int, error) {
 	switch {
 	case res >= 0:
 		return int(res), nil
-	case ringFailed:
+	case res == notMade:
 		return 0, nil // not sent: the socket still holds the bytes
 	case unix.Errno(-res) == unix.EAGAIN:
 		return 0, wrapErr("sendmsg", unix.EAGAIN)

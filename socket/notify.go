@@ -62,32 +62,50 @@ func (s *AbstractSocket) readFromTransport() (n int, end error) {
 		}
 		return s.rbuf.Len() - before, end
 	}
-	want := readChunk
+	p := s.readRoom(readChunk)
+	if p == nil {
+		return 0, nil
+	}
+	r, err := s.tr.Read(p)
+	return r, s.readDone(r, err)
+}
+
+// readRoom returns the room for one read of at most want bytes at the
+// end of the read buffer, or nil, having paused reading, when the buffer
+// is at its limit.
+func (s *AbstractSocket) readRoom(want int) []byte {
 	if max := s.ReadBufferSize(); max > 0 {
 		room := int(max) - s.rbuf.Len()
 		if room <= 0 {
 			s.pauseReading()
-			return 0, nil
+			return nil
 		}
 		want = min(want, room)
 	}
-	p := s.rbuf.Tail(want)
-	r, err := s.tr.Read(p)
-	if r > 0 {
-		s.rbuf.Commit(r)
-	}
+	return s.rbuf.Tail(want)
+}
+
+// readDone counts the r bytes a read put in the room readRoom gave and
+// returns what ended the stream: io.EOF, the error, or nil while it goes
+// on.
+func (s *AbstractSocket) readDone(r int, err error) (end error) {
+	s.rbuf.Commit(max(r, 0)) // an empty buffer gives its block back
 	if s.bufferFull() {
 		s.pauseReading()
 	}
-	switch {
-	case err == nil, errors.Is(err, engine.ErrWouldBlock):
-		return r, nil
-	case err == io.EOF:
+	if err == io.EOF {
 		s.eof = true
-		return r, io.EOF
-	default:
-		return r, err
 	}
+	return endOfStream(err)
+}
+
+// endOfStream is what a read's error means for the stream: nil while it
+// goes on (no error, or nothing to read now), otherwise the error itself.
+func endOfStream(err error) error {
+	if errors.Is(err, engine.ErrWouldBlock) {
+		return nil
+	}
+	return err
 }
 
 func (s *AbstractSocket) pauseReading() {

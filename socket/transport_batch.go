@@ -98,3 +98,43 @@ func (h *handler) WriteSettled(n int, err error, note int) {
 	}
 	s.wrote(written, err != nil || waiting || s.wbuf.Len() > 0, err)
 }
+
+// The socket's part in the loop's batched reads (engine.BatchReader): a
+// stream socket on the native engine, without a layer, lets the loop read
+// for it together with the turn's other readable sockets, then announces
+// the bytes when the dispatch reaches it, as its read notification would.
+
+// batchReadChunk bounds a batched read: each socket of a batch holds its
+// room at once, so a turn with hundreds of readable sockets holds
+// hundreds of blocks. A socket with more waiting is reported readable
+// again by the next wait.
+const batchReadChunk = 16 << 10
+
+var _ engine.BatchReader = (*handler)(nil)
+
+func (h *handler) PrepareRead() (fd int, p []byte, ok bool) {
+	s := (*AbstractSocket)(h)
+	if s.tr == nil || s.layer != nil || s.typ == UDPSocket || !s.readWanted() {
+		return 0, nil, false
+	}
+	e, native := s.tr.(*engine.NativeEngine)
+	if !native || e.Type() != unix.SOCK_STREAM {
+		return 0, nil, false
+	}
+	if p = s.readRoom(batchReadChunk); p == nil {
+		return 0, nil, false
+	}
+	return e.FD(), p, true
+}
+
+func (h *handler) ReadResult(n int, err error) { (*AbstractSocket)(h).readDone(n, err) }
+
+func (h *handler) ReadSettled(n int, err error) {
+	s := (*AbstractSocket)(h)
+	if n > 0 {
+		s.emitReadyRead()
+	}
+	if err = endOfStream(err); err != nil && s.tr != nil {
+		s.remoteClosed(err)
+	}
+}

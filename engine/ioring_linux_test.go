@@ -25,7 +25,7 @@ func TestUringLayouts(t *testing.T) {
 // call, reports a full socket buffer as EAGAIN without waiting, and a
 // closed peer as EPIPE, each at its own position.
 func TestSendRing(t *testing.T) {
-	r := newSendRing()
+	r := newIORing()
 	if r == nil {
 		t.Skip("io_uring is not available here (old kernel, seccomp, or io_uring_disabled)")
 	}
@@ -52,10 +52,10 @@ func TestSendRing(t *testing.T) {
 	gone, gonePeer := pair()
 	unix.Close(gonePeer)
 
-	r.queue(a, [][]byte{[]byte("single")})
-	r.queue(b, [][]byte{[]byte("vec"), []byte("tored")})
-	r.queue(full, [][]byte{[]byte("x")})
-	r.queue(gone, [][]byte{[]byte("y")})
+	r.queueSend(a, [][]byte{[]byte("single")})
+	r.queueSend(b, [][]byte{[]byte("vec"), []byte("tored")})
+	r.queueSend(full, [][]byte{[]byte("x")})
+	r.queueSend(gone, [][]byte{[]byte("y")})
 	res, err := r.submit()
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestSendRing(t *testing.T) {
 	// several rounds of the caller's.
 	for round := 0; round < 3; round++ {
 		for !r.full() {
-			r.queue(a, [][]byte{[]byte("z")})
+			r.queueSend(a, [][]byte{[]byte("z")})
 		}
 		res, err := r.submit()
 		if err != nil || len(res) != int(r.entries) {
