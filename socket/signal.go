@@ -1,6 +1,9 @@
 package socket
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // Signals are Qt's signals and slots reduced to what sockets need.
 //
@@ -26,14 +29,15 @@ import "sync/atomic"
 // are equal when they are handles to the same connection); the zero
 // Connection is connected to nothing.
 type Connection struct {
-	s slotHandle
+	s    slotHandle
+	list unsafe.Pointer // the *slots[F] the node was connected to, F being s's
 }
 
 // slotHandle is implemented by *slot[F] for every slot type F, so that a
 // Connection need not be generic and can only reach the slot it was made
 // for: a handle from one signal can never disconnect another signal's slot.
 type slotHandle interface {
-	disconnect()
+	disconnect(list unsafe.Pointer)
 	connected() bool
 }
 
@@ -43,7 +47,7 @@ type slotHandle interface {
 // signal: if that emission has not called the slot yet, it will not.
 func (c Connection) Disconnect() {
 	if c.s != nil {
-		c.s.disconnect()
+		c.s.disconnect(c.list)
 	}
 }
 
@@ -71,12 +75,13 @@ func (*noCopySignal) Unlock() {}
 // Nodes connected during an emission carry a later sequence number than
 // the emission started with, and the emission stops before them, as Qt's
 // does. No emission state lives in the signal: a panicking slot leaves
-// nothing to undo, and one connected slot costs one 32-byte node.
+// nothing to undo, and one connected slot costs one 24-byte node (its
+// Connection, not the node, knows the list, so a server's idle
+// connections do not pay for it).
 type slot[F any] struct {
 	fn   F
 	next *slot[F]
-	head **slot[F] // the list the node is (or was) in
-	seq  uint64    // connection order; 0 once disconnected
+	seq  uint64 // connection order; 0 once disconnected
 }
 
 // lastSeq numbers connections in the order they were made. It is global so
@@ -85,14 +90,14 @@ var lastSeq atomic.Uint64
 
 func (sl *slot[F]) connected() bool { return sl.seq != 0 }
 
-func (sl *slot[F]) disconnect() {
+func (sl *slot[F]) disconnect(list unsafe.Pointer) {
 	if sl.seq == 0 {
 		return
 	}
 	sl.seq = 0
 	var zero F
 	sl.fn = zero // let the closure be collected at once
-	for p := sl.head; *p != nil; p = &(*p).next {
+	for p := &(*slots[F])(list).head; *p != nil; p = &(*p).next {
 		if *p == sl {
 			*p = sl.next
 			return
@@ -115,13 +120,13 @@ func (c *slots[F]) len() int {
 }
 
 func (c *slots[F]) connect(fn F) Connection {
-	sl := &slot[F]{fn: fn, head: &c.head, seq: lastSeq.Add(1)}
+	sl := &slot[F]{fn: fn, seq: lastSeq.Add(1)}
 	p := &c.head
 	for *p != nil {
 		p = &(*p).next
 	}
 	*p = sl
-	return Connection{sl}
+	return Connection{sl, unsafe.Pointer(c)}
 }
 
 // begin returns the first node and the last sequence number an emission
