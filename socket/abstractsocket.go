@@ -61,37 +61,52 @@ type AbstractSocket struct {
 
 	loop     *engine.Loop
 	tr       Transport
-	layer    Layer
 	notifier *engine.Notifier
 	x        *socketExtra // nil until a rarely used field is set
 
-	typ      SocketType
-	state    State
-	openMode OpenMode
+	state State
 
 	localAddr netip.Addr
 	peerAddr  netip.Addr
 	localPort uint16
 	peerPort  uint16
 
-	readChannel          bool // ReadChannelCount is 1
-	writeChannel         bool // WriteChannelCount is 1
-	readPaused           bool // read notifier off because the buffer is full
-	txn                  bool
-	flushQueued          bool
-	eof                  bool // the peer closed its side and everything was read in
-	datagramUnread       bool // a datagram socket announced a datagram not yet read
-	emittingReadyRead    bool
-	emittingBytesWritten bool
-	pendingClose         bool
-	abortCalled          bool
-	closing              bool // inside the close sequence
+	typ      int8  // SocketType: Qt's numbers fit
+	openMode uint8 // OpenMode: Qt's flags fit
+	flags    socketFlags
 
-	rbuf   readBuffer
-	txnPos int
-	wbuf   writeBuffer
+	rbuf readBuffer
+	wbuf writeBuffer
+}
 
-	conn *connectAttempt // the ConnectToHost in progress; nil for accepted sockets
+// socketFlags holds the socket's yes-or-no facts, one bit each, so that
+// they cost two bytes instead of one each.
+type socketFlags uint16
+
+const (
+	flagReadChannel          socketFlags = 1 << iota // ReadChannelCount is 1
+	flagWriteChannel                                 // WriteChannelCount is 1
+	flagReadPaused                                   // read notifier off because the buffer is full
+	flagTxn                                          // a read transaction is open
+	flagFlushQueued                                  // a flush is scheduled for the end of the turn
+	flagEOF                                          // the peer closed its side and everything was read in
+	flagDatagramUnread                               // a datagram socket announced a datagram not yet read
+	flagEmittingReadyRead                            // inside ReadyRead's emission
+	flagEmittingBytesWritten                         // inside BytesWritten's emission
+	flagPendingClose                                 // Close waits for the write buffer to empty
+	flagAbortCalled                                  // Abort is under way
+)
+
+// is reports whether every flag in f is set.
+func (s *AbstractSocket) is(f socketFlags) bool { return s.flags&f == f }
+
+// putFlag sets or clears f.
+func (s *AbstractSocket) putFlag(f socketFlags, on bool) {
+	if on {
+		s.flags |= f
+	} else {
+		s.flags &^= f
+	}
 }
 
 // socketExtra is the part of a socket most connections never use: an
@@ -100,7 +115,10 @@ type AbstractSocket struct {
 // options set before a descriptor existed, a read-buffer limit, a
 // non-default connect timeout, a proxy or Kind put one in place.
 type socketExtra struct {
-	kind           Kind // the class's hooks; Type is AbstractSocket.typ
+	kind           Kind            // the class's hooks; Type is AbstractSocket.typ
+	layer          Layer           // SetLayer's (TLS)
+	conn           *connectAttempt // the ConnectToHost in progress; nil for accepted sockets
+	txnPos         int             // bytes read inside the open transaction
 	err            SocketError
 	errString      string
 	lastErr        error
@@ -123,6 +141,34 @@ func (s *AbstractSocket) extra() *socketExtra {
 		s.x = &socketExtra{err: UnknownSocketError}
 	}
 	return s.x
+}
+
+// attempt returns the ConnectToHost in progress, or nil.
+func (s *AbstractSocket) attempt() *connectAttempt {
+	if s.x == nil {
+		return nil
+	}
+	return s.x.conn
+}
+
+func (s *AbstractSocket) setAttempt(a *connectAttempt) {
+	if a != nil || s.x != nil {
+		s.extra().conn = a
+	}
+}
+
+// txnOffset is how far the open transaction has read into the buffer.
+func (s *AbstractSocket) txnOffset() int {
+	if s.x == nil {
+		return 0
+	}
+	return s.x.txnPos
+}
+
+func (s *AbstractSocket) setTxnPos(n int) {
+	if n != 0 || s.x != nil {
+		s.extra().txnPos = n
+	}
 }
 
 // Kind is what differs between the socket classes built on AbstractSocket:
@@ -151,7 +197,7 @@ func NewAbstractSocket(typ SocketType, loop *engine.Loop) *AbstractSocket {
 // NewAbstractSocketKind is NewAbstractSocket with the per-class
 // differences spelled out.
 func NewAbstractSocketKind(k Kind, loop *engine.Loop) *AbstractSocket {
-	s := &AbstractSocket{loop: loop, typ: k.Type}
+	s := &AbstractSocket{loop: loop, typ: int8(k.Type)}
 	if k.ErrorBeforeUnconnected || k.ErrorText != nil {
 		s.extra().kind = k
 	}
@@ -162,7 +208,9 @@ func NewAbstractSocketKind(k Kind, loop *engine.Loop) *AbstractSocket {
 func (s *AbstractSocket) Loop() *engine.Loop { return s.loop }
 
 // SocketType returns TCPSocket, UDPSocket, ...
-func (s *AbstractSocket) SocketType() SocketType { return s.typ }
+func (s *AbstractSocket) SocketType() SocketType { return SocketType(s.typ) }
+
+func (s *AbstractSocket) isUDP() bool { return SocketType(s.typ) == UDPSocket }
 
 // State returns the current state.
 func (s *AbstractSocket) State() State { return s.state }
@@ -195,21 +243,21 @@ func (s *AbstractSocket) LastError() error {
 // IsValid reports whether the socket is usable: it has a descriptor, or,
 // as in Qt, it has none any more but is still open (the peer closed it and
 // buffered bytes can still be read).
-func (s *AbstractSocket) IsValid() bool { return s.tr != nil || s.openMode != NotOpen }
+func (s *AbstractSocket) IsValid() bool { return s.tr != nil || s.OpenMode() != NotOpen }
 
 // OpenMode returns the QIODevice open mode: ReadWrite from ConnectToHost
 // until Close or Abort; a socket the peer closed stays open so its
 // buffered bytes can be read.
-func (s *AbstractSocket) OpenMode() OpenMode { return s.openMode }
+func (s *AbstractSocket) OpenMode() OpenMode { return OpenMode(s.openMode) }
 
 // IsOpen reports whether OpenMode is not NotOpen.
-func (s *AbstractSocket) IsOpen() bool { return s.openMode != NotOpen }
+func (s *AbstractSocket) IsOpen() bool { return s.OpenMode() != NotOpen }
 
 // IsReadable reports whether the socket was opened for reading.
-func (s *AbstractSocket) IsReadable() bool { return s.openMode&ReadOnly != 0 }
+func (s *AbstractSocket) IsReadable() bool { return s.OpenMode()&ReadOnly != 0 }
 
 // IsWritable reports whether the socket was opened for writing.
-func (s *AbstractSocket) IsWritable() bool { return s.openMode&WriteOnly != 0 }
+func (s *AbstractSocket) IsWritable() bool { return s.OpenMode()&WriteOnly != 0 }
 
 // IsSequential is always true for sockets.
 func (s *AbstractSocket) IsSequential() bool { return true }
@@ -343,7 +391,7 @@ func (s *AbstractSocket) setErrorAndEmit(code SocketError, msg string, cause err
 func (s *AbstractSocket) setState(st State) {
 	s.state = st
 	if st == ConnectedState {
-		s.readChannel, s.writeChannel = true, true
+		s.flags |= flagReadChannel | flagWriteChannel
 	}
 	s.StateChanged.Emit(st)
 }

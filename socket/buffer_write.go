@@ -6,8 +6,8 @@ package socket
 // writev as one iovec per block.
 type writeBuffer struct {
 	blks []*block
-	head int // offset of the first unsent byte in blks[0]
-	tail int // bytes used in the last block
+	head uint32 // offset of the first unsent byte in blks[0]
+	tail uint32 // bytes used in the last block
 	n    int
 }
 
@@ -19,23 +19,24 @@ func (w *writeBuffer) Len() int { return w.n }
 func (w *writeBuffer) Write(p []byte) {
 	w.n += len(p)
 	for len(p) > 0 {
-		if len(w.blks) == 0 || w.tail == len(w.blks[len(w.blks)-1].b) {
+		if len(w.blks) == 0 || int(w.tail) == len(w.blks[len(w.blks)-1].b) {
 			// The first block fits the write (at least smallBlock): most
 			// queued writes are short and leave with the turn's batched
 			// send. A backlog grows in writeBlock steps, or by a larger
-			// write's own size.
+			// write's own size up to the largest pooled block, so every
+			// block is pooled and offsets fit 32 bits.
 			size := writeBlock
 			if len(w.blks) == 0 {
 				size = min(len(p), writeBlock)
 			} else if len(p) > size {
-				size = len(p)
+				size = min(len(p), maxPool)
 			}
 			w.blks = append(w.blks, getBlock(size))
 			w.tail = 0
 		}
 		last := w.blks[len(w.blks)-1]
 		c := copy(last.b[w.tail:], p)
-		w.tail += c
+		w.tail += uint32(c)
 		p = p[c:]
 	}
 }
@@ -50,10 +51,10 @@ func (w *writeBuffer) AppendBuffers(iov [][]byte, max int) [][]byte {
 		}
 		start, end := 0, len(b.b)
 		if i == 0 {
-			start = w.head
+			start = int(w.head)
 		}
 		if i == len(w.blks)-1 {
-			end = w.tail
+			end = int(w.tail)
 		}
 		if end > start {
 			iov = append(iov, b.b[start:end])
@@ -69,11 +70,11 @@ func (w *writeBuffer) Discard(n int) {
 		b := w.blks[0]
 		end := len(b.b)
 		if len(w.blks) == 1 {
-			end = w.tail
+			end = int(w.tail)
 		}
-		avail := end - w.head
+		avail := end - int(w.head)
 		if n < avail {
-			w.head += n
+			w.head += uint32(n)
 			return
 		}
 		n -= avail

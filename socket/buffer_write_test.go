@@ -65,3 +65,31 @@ func TestWriteBufferBlocks(t *testing.T) {
 	}
 	w.Reset()
 }
+
+// A write larger than the largest pooled block is split into pooled
+// blocks, so block offsets stay within 32 bits, and its bytes stay in
+// order across them.
+func TestWriteBufferHugeWrite(t *testing.T) {
+	var w writeBuffer
+	w.Write([]byte("head"))
+	huge := make([]byte, 3*maxPool+5)
+	for i := range huge {
+		huge[i] = byte(i * 7)
+	}
+	w.Write(huge)
+	for i, b := range w.blks {
+		if len(b.b) > maxPool {
+			t.Fatalf("block %d has %d bytes, more than the largest pooled %d", i, len(b.b), maxPool)
+		}
+	}
+	w.Discard(4 + maxPool + 3) // into the middle of the third block
+	var got []byte
+	for _, b := range w.AppendBuffers(nil, 1024) {
+		got = append(got, b...)
+	}
+	if !bytes.Equal(got, huge[maxPool+3:]) || w.Len() != len(huge)-maxPool-3 {
+		t.Fatalf("after a partial discard: %d bytes (Len %d), want the last %d of the write",
+			len(got), w.Len(), len(huge)-maxPool-3)
+	}
+	w.Reset()
+}

@@ -12,19 +12,19 @@ func (s *AbstractSocket) DisconnectFromHost() {
 	case UnconnectedState:
 		return
 	case HostLookupState, ConnectingState:
-		if !s.abortCalled {
-			s.pendingClose = true
+		if !s.is(flagAbortCalled) {
+			s.flags |= flagPendingClose
 			return
 		}
 	}
-	if !s.abortCalled {
+	if !s.is(flagAbortCalled) {
 		if s.state != ClosingState {
 			s.setState(ClosingState)
 			if s.state != ClosingState {
 				return
 			}
 		}
-		if s.tr != nil && (s.wbuf.Len() > 0 || s.layer != nil) {
+		if s.tr != nil && (s.wbuf.Len() > 0 || s.Layer() != nil) {
 			// Stop reading and let the write notifier drain the
 			// buffer; canWrite finishes the close. Without a loop the
 			// socket stays Closing until Flush or a WaitFor* call
@@ -42,14 +42,14 @@ func (s *AbstractSocket) DisconnectFromHost() {
 // the slots can still read them.
 func (s *AbstractSocket) finishDisconnect() {
 	prev := s.state
-	if s.layer != nil && s.tr != nil && !s.abortCalled {
-		s.layer.Shutdown(s.tr)
+	if s.Layer() != nil && s.tr != nil && !s.is(flagAbortCalled) {
+		s.Layer().Shutdown(s.tr)
 	}
 	s.cancelLookup()
 	s.releaseTransport()
 	s.wbuf.Reset()
-	s.pendingClose = false
-	s.writeChannel = false // Qt keeps the read channel: buffered bytes stay readable
+	s.flags &^= flagPendingClose
+	s.flags &^= flagWriteChannel // Qt keeps the read channel: buffered bytes stay readable
 	s.state = UnconnectedState
 	s.StateChanged.Emit(UnconnectedState)
 	s.ReadChannelFinished.Emit()
@@ -75,12 +75,12 @@ func (s *AbstractSocket) clearAddresses() {
 // on one that is not open it does nothing.
 func (s *AbstractSocket) Abort() {
 	if s.state == UnconnectedState {
-		if s.openMode != NotOpen {
+		if s.OpenMode() != NotOpen {
 			s.Close()
 		}
 		return
 	}
-	s.abortCalled = true
+	s.flags |= flagAbortCalled
 	s.wbuf.Reset()
 	s.Close()
 }
@@ -89,13 +89,14 @@ func (s *AbstractSocket) Abort() {
 // gracefully: queued writes are still sent, as Qt's close does through
 // disconnectFromHost. Afterwards the socket is not open.
 func (s *AbstractSocket) Close() {
-	if s.openMode != NotOpen {
+	if s.OpenMode() != NotOpen {
 		s.AboutToClose.Emit()
 	}
-	s.openMode = NotOpen
-	s.readChannel, s.writeChannel = false, false
+	s.openMode = uint8(NotOpen)
+	s.flags &^= flagReadChannel | flagWriteChannel
 	s.rbuf.Reset()
-	s.txn, s.txnPos = false, 0
+	s.flags &^= flagTxn
+	s.setTxnPos(0)
 	if s.state != UnconnectedState {
 		s.DisconnectFromHost()
 	}
@@ -110,6 +111,6 @@ func (s *AbstractSocket) Close() {
 func (s *AbstractSocket) resetBuffers() {
 	s.rbuf.Reset()
 	s.wbuf.Reset()
-	s.txn, s.txnPos = false, 0
-	s.eof = false
+	s.flags &^= flagTxn | flagEOF
+	s.setTxnPos(0)
 }

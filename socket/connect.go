@@ -71,20 +71,20 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 	if mode&ReadWrite == 0 {
 		mode |= ReadWrite
 	}
-	if s.typ == UDPSocket {
+	if s.isUDP() {
 		mode |= Unbuffered // QUdpSocket is unbuffered: Qt reports 0x23
 	}
 	s.resetBuffers()
-	s.readChannel, s.writeChannel = false, false
+	s.flags &^= flagReadChannel | flagWriteChannel
 	// Qt forgets the previous error when a new connection starts.
 	if s.x != nil {
 		s.x.err, s.x.errString, s.x.lastErr = UnknownSocketError, "", nil
 	}
 	s.SetPeerName(host)
 	s.cancelLookup()
-	s.conn = &connectAttempt{port: port, proto: proto}
-	s.pendingClose, s.abortCalled, s.eof = false, false, false
-	s.openMode = mode
+	s.setAttempt(&connectAttempt{port: port, proto: proto})
+	s.flags &^= flagPendingClose | flagAbortCalled | flagEOF
+	s.openMode = uint8(mode)
 	s.setState(HostLookupState)
 	if s.state != HostLookupState {
 		return // a slot changed course
@@ -110,8 +110,8 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 func (s *AbstractSocket) startLookup(host string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan lookupResult, 1)
-	s.conn.cancel, s.conn.lookup = cancel, ch
-	id := s.conn
+	s.attempt().cancel, s.attempt().lookup = cancel, ch
+	id := s.attempt()
 	loop := s.loop
 	go func() {
 		addrs, err := resolve(ctx, host)
@@ -122,12 +122,12 @@ func (s *AbstractSocket) startLookup(host string) {
 }
 
 func (s *AbstractSocket) lookupFinished(id *connectAttempt, ch chan lookupResult) {
-	if s.state != HostLookupState || s.conn != id || s.conn.lookup != ch {
+	if s.state != HostLookupState || s.attempt() != id || s.attempt().lookup != ch {
 		return
 	}
 	select {
 	case r := <-ch:
-		s.conn.lookup, s.conn.cancel = nil, nil
+		s.attempt().lookup, s.attempt().cancel = nil, nil
 		s.startConnecting(r.addrs, r.err)
 	default:
 	}
@@ -152,14 +152,14 @@ func resolve(ctx context.Context, host string) ([]netip.Addr, error) {
 
 // cancelLookup abandons a lookup in progress.
 func (s *AbstractSocket) cancelLookup() {
-	if s.conn == nil {
+	if s.attempt() == nil {
 		return
 	}
-	if s.conn.cancel != nil {
-		s.conn.cancel()
+	if s.attempt().cancel != nil {
+		s.attempt().cancel()
 	}
 	// A result posted later finds no lookup to finish.
-	s.conn.cancel, s.conn.lookup = nil, nil
+	s.attempt().cancel, s.attempt().lookup = nil, nil
 }
 
 // startConnecting is Qt's _q_startConnecting: keep the addresses of the
@@ -171,8 +171,8 @@ func (s *AbstractSocket) startConnecting(addrs []netip.Addr, lookupErr error) {
 	kept := addrs[:0:0]
 	for _, a := range addrs {
 		switch {
-		case s.conn.proto == IPv4Protocol && !a.Is4(),
-			s.conn.proto == IPv6Protocol && !a.Is6():
+		case s.attempt().proto == IPv4Protocol && !a.Is4(),
+			s.attempt().proto == IPv6Protocol && !a.Is6():
 			continue
 		}
 		kept = append(kept, a)
@@ -184,7 +184,7 @@ func (s *AbstractSocket) startConnecting(addrs []netip.Addr, lookupErr error) {
 		s.ErrorOccurred.Emit(HostNotFoundError)
 		return
 	}
-	s.conn.addrs = kept
+	s.attempt().addrs = kept
 	s.setState(ConnectingState)
 	if s.state != ConnectingState {
 		return
@@ -199,29 +199,29 @@ func (s *AbstractSocket) startConnecting(addrs []netip.Addr, lookupErr error) {
 // connectToNext is Qt's _q_connectToNextAddress.
 func (s *AbstractSocket) connectToNext() {
 	for s.state == ConnectingState {
-		if len(s.conn.addrs) == 0 {
-			s.connectFailed(s.conn.lastErr)
+		if len(s.attempt().addrs) == 0 {
+			s.connectFailed(s.attempt().lastErr)
 			return
 		}
-		host := s.conn.addrs[0]
-		s.conn.addrs = s.conn.addrs[1:]
+		host := s.attempt().addrs[0]
+		s.attempt().addrs = s.attempt().addrs[1:]
 		if err := s.initTransport(host); err != nil {
-			s.conn.lastErr = err
+			s.attempt().lastErr = err
 			continue
 		}
-		err := s.tr.Connect(netip.AddrPortFrom(host, s.conn.port))
+		err := s.tr.Connect(netip.AddrPortFrom(host, s.attempt().port))
 		if err == nil {
 			s.connectionEstablished()
 			return
 		}
 		if errors.Is(err, engine.ErrInProgress) {
 			if s.loop != nil {
-				s.conn.timer = s.loop.AfterFunc(s.ConnectTimeout(), s.connectTimedOut)
+				s.attempt().timer = s.loop.AfterFunc(s.ConnectTimeout(), s.connectTimedOut)
 				s.setNotify(s.readWanted(), true)
 			}
 			return
 		}
-		s.conn.lastErr = err
+		s.attempt().lastErr = err
 		s.releaseTransport()
 	}
 }
@@ -229,8 +229,8 @@ func (s *AbstractSocket) connectToNext() {
 // testConnection runs when a pending connect's descriptor became writable
 // (Qt's _q_testConnection).
 func (s *AbstractSocket) testConnection() {
-	if s.conn == nil {
-		s.conn = new(connectAttempt) // a class that connected by its own means
+	if s.attempt() == nil {
+		s.setAttempt(new(connectAttempt)) // a class that connected by its own means
 	}
 	s.stopConnectTimer()
 	err := s.tr.ConnectResult()
@@ -238,34 +238,34 @@ func (s *AbstractSocket) testConnection() {
 		s.connectionEstablished()
 		return
 	}
-	s.conn.lastErr = err
+	s.attempt().lastErr = err
 	if isProxyError(err) {
-		s.conn.addrs = nil // Qt tries no other address after a proxy error
+		s.attempt().addrs = nil // Qt tries no other address after a proxy error
 	}
 	s.releaseTransport()
 	s.connectToNext()
 }
 
 func (s *AbstractSocket) stopConnectTimer() {
-	if s.conn != nil && s.conn.timer != nil {
-		s.conn.timer.Stop()
-		s.conn.timer = nil
+	if s.attempt() != nil && s.attempt().timer != nil {
+		s.attempt().timer.Stop()
+		s.attempt().timer = nil
 	}
 }
 
 // connectTimedOut is Qt's _q_abortConnectionAttempt.
 func (s *AbstractSocket) connectTimedOut() {
-	if s.state != ConnectingState || s.conn == nil {
+	if s.state != ConnectingState || s.attempt() == nil {
 		return
 	}
-	s.conn.timer = nil
+	s.attempt().timer = nil
 	code, msg, cause := s.connectTimeoutError()
 	s.releaseTransport()
-	if len(s.conn.addrs) > 0 && !isProxyError(cause) {
+	if len(s.attempt().addrs) > 0 && !isProxyError(cause) {
 		s.connectToNext()
 		return
 	}
-	s.conn.lastErr = cause
+	s.attempt().lastErr = cause
 	s.failConnect(code, msg, cause)
 }
 
@@ -302,7 +302,7 @@ func (s *AbstractSocket) failConnect(code SocketError, msg string, cause error) 
 // connected signals.
 func (s *AbstractSocket) connectionEstablished() {
 	s.stopConnectTimer()
-	s.conn = nil
+	s.setAttempt(nil)
 	s.fetchAddresses()
 	s.setNotify(true, s.wbuf.Len() > 0)
 	s.setState(ConnectedState)
@@ -316,8 +316,8 @@ func (s *AbstractSocket) connectionEstablished() {
 		}
 	}
 	s.Connected.Emit()
-	if s.state == ConnectedState && s.pendingClose {
-		s.pendingClose = false
+	if s.state == ConnectedState && s.is(flagPendingClose) {
+		s.flags &^= flagPendingClose
 		s.DisconnectFromHost()
 	}
 }
@@ -346,7 +346,7 @@ func (s *AbstractSocket) EstablishConnection(t Transport) error {
 			return err
 		}
 	}
-	s.abortCalled, s.eof = false, false
+	s.flags &^= flagAbortCalled | flagEOF
 	s.connectionEstablished()
 	return nil
 }
@@ -359,5 +359,6 @@ func (s *AbstractSocket) FailConnection(code SocketError, msg string, cause erro
 }
 
 // SetOpenMode sets the QIODevice open mode (Qt's protected setOpenMode),
-// for socket classes that open the device themselves.
-func (s *AbstractSocket) SetOpenMode(m OpenMode) { s.openMode = m }
+// for socket classes that open the device themselves. Bits beyond Qt's
+// flags (above ExistingOnly) are not kept.
+func (s *AbstractSocket) SetOpenMode(m OpenMode) { s.openMode = uint8(m) }

@@ -17,7 +17,7 @@ var ErrNotConnected = errors.New("socket: not connected")
 
 // avail is what a read may take: the buffer beyond the transaction's
 // position.
-func (s *AbstractSocket) avail() int { return s.rbuf.Len() - s.txnPos }
+func (s *AbstractSocket) avail() int { return s.rbuf.Len() - s.txnOffset() }
 
 // consume advances past n bytes: inside a transaction only the position
 // moves, so RollbackTransaction can replay them.
@@ -25,8 +25,8 @@ func (s *AbstractSocket) consume(n int) {
 	if n == 0 {
 		return
 	}
-	if s.txn {
-		s.txnPos += n
+	if s.is(flagTxn) {
+		s.extra().txnPos += n
 		return
 	}
 	s.rbuf.Discard(n)
@@ -36,8 +36,8 @@ func (s *AbstractSocket) consume(n int) {
 // drained re-enables reading once the user made room in a full buffer, as
 // Qt's readData does.
 func (s *AbstractSocket) drained() {
-	if s.readPaused && !s.bufferFull() {
-		s.readPaused = false
+	if s.is(flagReadPaused) && !s.bufferFull() {
+		s.flags &^= flagReadPaused
 		if s.notifier != nil {
 			s.setNotify(s.readWanted(), s.notifier.WriteEnabled())
 		}
@@ -49,10 +49,10 @@ func (s *AbstractSocket) drained() {
 // buffered, io.EOF once the connection is closed and everything was read,
 // and ErrNotOpen on a socket that was never opened or was closed.
 func (s *AbstractSocket) Read(p []byte) (int, error) {
-	if s.openMode&ReadOnly == 0 {
+	if s.OpenMode()&ReadOnly == 0 {
 		return 0, ErrNotOpen
 	}
-	n := s.rbuf.Peek(p, s.txnPos)
+	n := s.rbuf.Peek(p, s.txnOffset())
 	s.consume(n)
 	if n == 0 && len(p) > 0 && s.state == UnconnectedState {
 		return 0, io.EOF
@@ -63,11 +63,11 @@ func (s *AbstractSocket) Read(p []byte) (int, error) {
 // ReadAll returns everything buffered (QIODevice::readAll).
 func (s *AbstractSocket) ReadAll() []byte {
 	n := s.avail()
-	if n == 0 || s.openMode&ReadOnly == 0 {
+	if n == 0 || s.OpenMode()&ReadOnly == 0 {
 		return []byte{}
 	}
 	p := make([]byte, n)
-	s.rbuf.Peek(p, s.txnPos)
+	s.rbuf.Peek(p, s.txnOffset())
 	s.consume(n)
 	return p
 }
@@ -75,11 +75,11 @@ func (s *AbstractSocket) ReadAll() []byte {
 // ReadN returns up to max buffered bytes (QIODevice::read(qint64)).
 func (s *AbstractSocket) ReadN(max int) []byte {
 	n := min(max, s.avail())
-	if n <= 0 || s.openMode&ReadOnly == 0 {
+	if n <= 0 || s.OpenMode()&ReadOnly == 0 {
 		return []byte{}
 	}
 	p := make([]byte, n)
-	s.rbuf.Peek(p, s.txnPos)
+	s.rbuf.Peek(p, s.txnOffset())
 	s.consume(n)
 	return p
 }
@@ -91,12 +91,12 @@ func (s *AbstractSocket) Peek(n int) []byte {
 		return []byte{}
 	}
 	p := make([]byte, n)
-	s.rbuf.Peek(p, s.txnPos)
+	s.rbuf.Peek(p, s.txnOffset())
 	return p
 }
 
 // PeekInto copies buffered bytes into p without consuming them.
-func (s *AbstractSocket) PeekInto(p []byte) int { return s.rbuf.Peek(p, s.txnPos) }
+func (s *AbstractSocket) PeekInto(p []byte) int { return s.rbuf.Peek(p, s.txnOffset()) }
 
 // Skip discards up to n buffered bytes and returns how many it dropped.
 func (s *AbstractSocket) Skip(n int64) int64 {
@@ -110,7 +110,7 @@ func (s *AbstractSocket) Skip(n int64) int64 {
 
 // CanReadLine reports whether a complete '\n'-terminated line is buffered.
 func (s *AbstractSocket) CanReadLine() bool {
-	return s.rbuf.IndexByte('\n', s.txnPos) >= 0
+	return s.rbuf.IndexByte('\n', s.txnOffset()) >= 0
 }
 
 // ReadLine reads up to and including '\n'. With max > 0 it reads at most
@@ -123,8 +123,8 @@ func (s *AbstractSocket) ReadLine(max int) []byte {
 		return nil
 	}
 	n := s.avail()
-	if i := s.rbuf.IndexByte('\n', s.txnPos); i >= 0 {
-		n = i - s.txnPos + 1
+	if i := s.rbuf.IndexByte('\n', s.txnOffset()); i >= 0 {
+		n = i - s.txnOffset() + 1
 	}
 	if max > 0 && n > max-1 {
 		n = max - 1
@@ -134,10 +134,10 @@ func (s *AbstractSocket) ReadLine(max int) []byte {
 
 // GetChar reads one byte; ok is false when nothing is buffered.
 func (s *AbstractSocket) GetChar() (c byte, ok bool) {
-	if s.avail() == 0 || s.openMode&ReadOnly == 0 {
+	if s.avail() == 0 || s.OpenMode()&ReadOnly == 0 {
 		return 0, false
 	}
-	c = s.rbuf.ByteAt(s.txnPos)
+	c = s.rbuf.ByteAt(s.txnOffset())
 	s.consume(1)
 	return c, true
 }
@@ -145,7 +145,7 @@ func (s *AbstractSocket) GetChar() (c byte, ok bool) {
 // UngetChar puts c back in front of the buffer. Inside a transaction it
 // does nothing, as Qt (which only warns).
 func (s *AbstractSocket) UngetChar(c byte) {
-	if s.txn {
+	if s.is(flagTxn) {
 		return
 	}
 	s.rbuf.Prepend(c)
@@ -180,7 +180,7 @@ func (s *AbstractSocket) SetReadBufferSize(n int64) {
 		s.extra().rbufMax = n
 	}
 	if s.notifier != nil && s.tr != nil {
-		s.readPaused = s.bufferFull()
+		s.putFlag(flagReadPaused, s.bufferFull())
 		s.setNotify(s.readWanted(), s.notifier.WriteEnabled())
 	}
 }
@@ -189,29 +189,32 @@ func (s *AbstractSocket) SetReadBufferSize(n int64) {
 // them (QIODevice::startTransaction). A second call while one is open does
 // nothing.
 func (s *AbstractSocket) StartTransaction() {
-	if s.txn {
+	if s.is(flagTxn) {
 		return
 	}
-	s.txn, s.txnPos = true, 0
+	s.flags |= flagTxn
+	s.setTxnPos(0)
 }
 
 // CommitTransaction makes the transaction's reads final.
 func (s *AbstractSocket) CommitTransaction() {
-	if !s.txn {
+	if !s.is(flagTxn) {
 		return
 	}
-	n := s.txnPos
-	s.txn, s.txnPos = false, 0
+	n := s.txnOffset()
+	s.flags &^= flagTxn
+	s.setTxnPos(0)
 	s.consume(n)
 }
 
 // RollbackTransaction puts every byte read during the transaction back.
 func (s *AbstractSocket) RollbackTransaction() {
-	s.txn, s.txnPos = false, 0
+	s.flags &^= flagTxn
+	s.setTxnPos(0)
 }
 
 // IsTransactionStarted reports whether a transaction is open.
-func (s *AbstractSocket) IsTransactionStarted() bool { return s.txn }
+func (s *AbstractSocket) IsTransactionStarted() bool { return s.is(flagTxn) }
 
 // Write queues p and returns len(p) (QIODevice::write on a buffered
 // socket). The bytes leave at the end of the loop's current turn, coalesced
@@ -220,7 +223,7 @@ func (s *AbstractSocket) IsTransactionStarted() bool { return s.txn }
 // connecting are sent once connected. On a socket that is not open it
 // returns ErrNotOpen; on one the peer closed, ErrNotConnected.
 func (s *AbstractSocket) Write(p []byte) (int, error) {
-	if s.openMode&WriteOnly == 0 || s.state == BoundState {
+	if s.OpenMode()&WriteOnly == 0 || s.state == BoundState {
 		return 0, ErrNotOpen
 	}
 	if s.state == UnconnectedState {
@@ -241,7 +244,7 @@ func (s *AbstractSocket) WriteString(str string) (int, error) {
 }
 
 func (s *AbstractSocket) scheduleFlush() {
-	if s.loop == nil || s.flushQueued || s.tr == nil {
+	if s.loop == nil || s.is(flagFlushQueued) || s.tr == nil {
 		return
 	}
 	if s.state != ConnectedState && s.state != ClosingState {
@@ -250,6 +253,6 @@ func (s *AbstractSocket) scheduleFlush() {
 	if s.notifier != nil && s.notifier.WriteEnabled() {
 		return // the kernel buffer is full: the write notifier flushes
 	}
-	s.flushQueued = true
+	s.flags |= flagFlushQueued
 	s.loop.EndOfTurn((*handler)(s))
 }

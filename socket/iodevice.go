@@ -8,12 +8,12 @@ package socket
 // the socket is connected until Close (it stays 1 after the peer closed,
 // while buffered bytes can still be read), 0 otherwise
 // (QIODevice::readChannelCount).
-func (s *AbstractSocket) ReadChannelCount() int { return b2i(s.readChannel) }
+func (s *AbstractSocket) ReadChannelCount() int { return b2i(s.is(flagReadChannel)) }
 
 // WriteChannelCount returns the number of write channels: 1 while
 // connected, 0 once a close started or the peer closed
 // (QIODevice::writeChannelCount).
-func (s *AbstractSocket) WriteChannelCount() int { return b2i(s.writeChannel) }
+func (s *AbstractSocket) WriteChannelCount() int { return b2i(s.is(flagWriteChannel)) }
 
 // CurrentReadChannel returns the channel reads come from: always 0 on a
 // socket (QIODevice::currentReadChannel).

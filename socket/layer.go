@@ -42,10 +42,19 @@ func (p *plainSink) WritePlaintext(b []byte) { p.rbuf.Write(b) }
 
 // SetLayer puts l between the transport and the buffers (nil removes it).
 // Socket classes call it; sslsock.Socket installs its TLS layer here.
-func (s *AbstractSocket) SetLayer(l Layer) { s.layer = l }
+func (s *AbstractSocket) SetLayer(l Layer) {
+	if l != nil || s.x != nil {
+		s.extra().layer = l
+	}
+}
 
 // Layer returns the installed layer, nil for a plain socket.
-func (s *AbstractSocket) Layer() Layer { return s.layer }
+func (s *AbstractSocket) Layer() Layer {
+	if s.x == nil {
+		return nil
+	}
+	return s.x.layer
+}
 
 // SetConnectedHook sets fn to run when the socket becomes connected,
 // after StateChanged(ConnectedState) and before Connected is emitted —

@@ -34,7 +34,7 @@ func (s *AbstractSocket) ready(ev engine.Events) {
 // runs the remote-close sequence on end of stream. It reports whether new
 // bytes arrived.
 func (s *AbstractSocket) canRead() bool {
-	if s.typ == UDPSocket {
+	if s.isUDP() {
 		return s.datagramReady()
 	}
 	n, end := s.readFromTransport()
@@ -51,14 +51,14 @@ func (s *AbstractSocket) canRead() bool {
 // stopping at the buffer limit. end is io.EOF or the error that ended the
 // stream, nil while it goes on.
 func (s *AbstractSocket) readFromTransport() (n int, end error) {
-	if s.layer != nil {
+	if s.Layer() != nil {
 		before := s.rbuf.Len()
-		end = s.layer.ReadTransport(s.tr, (*plainSink)(s))
+		end = s.Layer().ReadTransport(s.tr, (*plainSink)(s))
 		if s.bufferFull() {
 			s.pauseReading()
 		}
 		if end == io.EOF {
-			s.eof = true
+			s.flags |= flagEOF
 		}
 		return s.rbuf.Len() - before, end
 	}
@@ -94,7 +94,7 @@ func (s *AbstractSocket) readDone(r int, err error) (end error) {
 		s.pauseReading()
 	}
 	if err == io.EOF {
-		s.eof = true
+		s.flags |= flagEOF
 	}
 	return endOfStream(err)
 }
@@ -109,8 +109,8 @@ func endOfStream(err error) error {
 }
 
 func (s *AbstractSocket) pauseReading() {
-	if !s.readPaused {
-		s.readPaused = true
+	if !s.is(flagReadPaused) {
+		s.flags |= flagReadPaused
 		if s.notifier != nil {
 			s.setNotify(false, s.notifier.WriteEnabled())
 		}
@@ -121,28 +121,28 @@ func (s *AbstractSocket) pauseReading() {
 // is running (Qt does not re-emit it from inside its own slot), then
 // ChannelReadyRead(0) every time.
 func (s *AbstractSocket) emitReadyRead() {
-	if !s.emittingReadyRead {
+	if !s.is(flagEmittingReadyRead) {
 		s.emitReadyReadOnce()
 	}
 	s.ChannelReadyRead.Emit(0)
 }
 
 func (s *AbstractSocket) emitReadyReadOnce() {
-	s.emittingReadyRead = true
-	defer func() { s.emittingReadyRead = false }()
+	s.flags |= flagEmittingReadyRead
+	defer func() { s.flags &^= flagEmittingReadyRead }()
 	s.ReadyRead.Emit()
 }
 
 func (s *AbstractSocket) emitBytesWritten(n int) {
-	if !s.emittingBytesWritten {
+	if !s.is(flagEmittingBytesWritten) {
 		s.emitBytesWrittenOnce(n)
 	}
 	s.ChannelBytesWritten.Emit(0, int64(n))
 }
 
 func (s *AbstractSocket) emitBytesWrittenOnce(n int) {
-	s.emittingBytesWritten = true
-	defer func() { s.emittingBytesWritten = false }()
+	s.flags |= flagEmittingBytesWritten
+	defer func() { s.flags &^= flagEmittingBytesWritten }()
 	s.BytesWritten.Emit(int64(n))
 }
 
@@ -174,7 +174,7 @@ func (s *AbstractSocket) remoteClosed(cause error) {
 
 // endOfTurn flushes the writes queued during the loop's turn.
 func (s *AbstractSocket) endOfTurn() {
-	s.flushQueued = false
+	s.flags &^= flagFlushQueued
 	s.canWrite()
 }
 
@@ -215,7 +215,7 @@ func (s *AbstractSocket) wrote(written int, pending bool, werr error) {
 // encoded bytes) are still waiting, so write readiness must be watched.
 func (s *AbstractSocket) writeToTransport() (written int, pending bool, err error) {
 	iov, home := s.takeIOVecs()
-	if s.layer != nil {
+	if s.Layer() != nil {
 		written, pending, iov, err = s.writeThroughLayer(iov)
 	} else {
 		written, iov, err = s.writevQueued(iov)
@@ -255,11 +255,11 @@ func (s *AbstractSocket) writevQueued(iov [][]byte) (written int, _ [][]byte, er
 func (s *AbstractSocket) writeThroughLayer(iov [][]byte) (written int, pending bool, _ [][]byte, err error) {
 	for {
 		var bufs [][]byte
-		if s.layer.Ready() {
+		if s.Layer().Ready() {
 			iov = s.wbuf.AppendBuffers(iov[:0], iovMax)
 			bufs = iov
 		}
-		taken, layerPending, err := s.layer.WriteTransport(s.tr, bufs)
+		taken, layerPending, err := s.Layer().WriteTransport(s.tr, bufs)
 		if taken > 0 {
 			s.wbuf.Discard(taken)
 			written += taken
@@ -317,7 +317,7 @@ func (s *AbstractSocket) Flush() bool {
 // until it does (RearmReadNotifier), so no new ReadyRead comes while a
 // datagram is unread.
 func (s *AbstractSocket) datagramReady() bool {
-	s.datagramUnread = true
+	s.flags |= flagDatagramUnread
 	if s.notifier != nil {
 		s.setNotify(false, s.notifier.WriteEnabled())
 	}
@@ -329,7 +329,7 @@ func (s *AbstractSocket) datagramReady() bool {
 // read a datagram (QUdpSocket re-enables its notifier on every read), so
 // ReadyRead comes again while datagrams remain.
 func (s *AbstractSocket) RearmReadNotifier() {
-	s.datagramUnread = false
+	s.flags &^= flagDatagramUnread
 	if s.notifier != nil {
 		s.setNotify(s.readWanted(), s.notifier.WriteEnabled())
 	}

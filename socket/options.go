@@ -110,7 +110,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 		v6only = 1
 	}
 	sotype := unix.SOCK_STREAM
-	if s.typ == UDPSocket {
+	if s.isUDP() {
 		sotype = unix.SOCK_DGRAM
 	}
 	e, err := engine.NewNativeEngine(domain, sotype)
@@ -134,7 +134,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 		reuse = 1
 	}
 	e.SetOption(engine.ReuseAddressOption, reuse)
-	if s.typ == UDPSocket {
+	if s.isUDP() {
 		datagramOptions(e)
 	}
 	if err := e.Bind(netip.AddrPortFrom(addr, port)); err != nil {
@@ -147,7 +147,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 	// Binding does not open the device: Qt's bound sockets report
 	// openMode NotOpen until they connect.
 	s.setState(BoundState)
-	if s.typ == UDPSocket {
+	if s.isUDP() {
 		s.setNotify(true, false)
 	}
 	return nil
@@ -186,8 +186,8 @@ func (s *AbstractSocket) AdoptTransport(t Transport, st State) error {
 		s.setError(SocketResourceError, "", err)
 		return wrapErr("setSocketDescriptor", err)
 	}
-	s.openMode = ReadWrite
-	s.pendingClose, s.abortCalled = false, false
+	s.openMode = uint8(ReadWrite)
+	s.flags &^= flagPendingClose | flagAbortCalled
 	s.SetPeerName("")
 	s.fetchAddresses()
 	if s.state != st {

@@ -25,7 +25,7 @@ func (s *AbstractSocket) resolveProxy() bool {
 		p = ApplicationProxy()
 	}
 	need := TunnelingCapability
-	if s.typ == UDPSocket {
+	if s.isUDP() {
 		need = UDPTunnelingCapability
 	}
 	var cause error
@@ -37,7 +37,7 @@ func (s *AbstractSocket) resolveProxy() bool {
 			s.x.via = nil
 		}
 		return true
-	case s.typ == UDPSocket && p.Type == Socks5Proxy:
+	case s.isUDP() && p.Type == Socks5Proxy:
 		cause = errProxyUDP
 	case p.Type == Socks5Proxy || p.Type == HTTPProxy:
 		s.extra().via = &p
@@ -70,9 +70,9 @@ func (s *AbstractSocket) connectThroughProxyByName(host string) {
 		return // a slot changed course
 	}
 	pc := s.newProxyConn()
-	pc.connectByName(host, s.conn.port)
+	pc.connectByName(host, s.attempt().port)
 	if s.loop != nil && s.tr == Transport(pc) && s.state == ConnectingState && pc.phase != proxyDone {
-		s.conn.timer = s.loop.AfterFunc(s.ConnectTimeout(), s.connectTimedOut)
+		s.attempt().timer = s.loop.AfterFunc(s.ConnectTimeout(), s.connectTimedOut)
 	}
 }
 

@@ -43,14 +43,14 @@ func (h *handler) PrepareWrite(iov [][]byte) (fd int, bufs [][]byte, note int, o
 	if !native || e.Type() != unix.SOCK_STREAM {
 		return 0, nil, 0, false
 	}
-	if s.layer == nil {
+	if s.Layer() == nil {
 		if s.wbuf.Len() == 0 {
 			return 0, nil, 0, false
 		}
-		s.flushQueued = false
+		s.flags &^= flagFlushQueued
 		return e.FD(), s.wbuf.AppendBuffers(iov, iovMax), 0, true
 	}
-	bl, ok := s.layer.(BatchLayer)
+	bl, ok := s.Layer().(BatchLayer)
 	if !ok || !bl.Ready() || s.wbuf.Len() == 0 {
 		return 0, nil, 0, false
 	}
@@ -63,15 +63,15 @@ func (h *handler) PrepareWrite(iov [][]byte) (fd int, bufs [][]byte, note int, o
 		// reports it.
 		return 0, nil, 0, false
 	}
-	s.flushQueued = false
+	s.flags &^= flagFlushQueued
 	// note carries the plaintext count: BytesWritten reports plaintext.
 	return e.FD(), append(iov[:0], out), taken, true
 }
 
 func (h *handler) WriteResult(n int, err error, note int) {
 	s := (*AbstractSocket)(h)
-	if s.layer != nil {
-		s.layer.(BatchLayer).Sent(max(n, 0))
+	if s.Layer() != nil {
+		s.Layer().(BatchLayer).Sent(max(n, 0))
 		return
 	}
 	if n > 0 {
@@ -85,8 +85,8 @@ func (h *handler) WriteSettled(n int, err error, note int) {
 		return // an earlier socket's slot closed this one meanwhile
 	}
 	written, waiting := n, false
-	if s.layer != nil {
-		written, waiting = note, s.layer.(BatchLayer).Pending()
+	if s.Layer() != nil {
+		written, waiting = note, s.Layer().(BatchLayer).Pending()
 	}
 	if errors.Is(err, engine.ErrWouldBlock) {
 		err = nil // the kernel's buffer is full: wait for room
@@ -114,7 +114,7 @@ var _ engine.BatchReader = (*handler)(nil)
 
 func (h *handler) PrepareRead() (fd int, p []byte, ok bool) {
 	s := (*AbstractSocket)(h)
-	if s.tr == nil || s.layer != nil || s.typ == UDPSocket || !s.readWanted() {
+	if s.tr == nil || s.Layer() != nil || s.isUDP() || !s.readWanted() {
 		return 0, nil, false
 	}
 	e, native := s.tr.(*engine.NativeEngine)

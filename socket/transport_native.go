@@ -32,7 +32,7 @@ func (s *AbstractSocket) initTransport(host netip.Addr) error {
 		domain = unix.AF_INET
 	}
 	sotype := unix.SOCK_STREAM
-	if s.typ == UDPSocket {
+	if s.isUDP() {
 		sotype = unix.SOCK_DGRAM
 	}
 	e, err := engine.NewNativeEngine(domain, sotype)
@@ -86,10 +86,9 @@ func (s *AbstractSocket) releaseTransport() {
 		s.tr.Close()
 		s.tr = nil
 	}
-	s.readPaused = false
-	s.datagramUnread = false
-	if s.layer != nil {
-		s.layer.Release()
+	s.flags &^= flagReadPaused | flagDatagramUnread
+	if s.Layer() != nil {
+		s.Layer().Release()
 	}
 }
 
@@ -112,14 +111,14 @@ func (s *AbstractSocket) setNotify(read, write bool) {
 // connected (not closing: Qt stops reading in disconnectFromHost) and the
 // read buffer has room.
 func (s *AbstractSocket) readWanted() bool {
-	if s.state == ClosingState && s.layer != nil && !s.layer.Ready() {
+	if s.state == ClosingState && s.Layer() != nil && !s.Layer().Ready() {
 		return true // a layer's handshake must finish before the close
 	}
 	if s.state != ConnectedState && s.state != BoundState {
 		return false
 	}
-	if s.typ == UDPSocket {
-		return !s.datagramUnread
+	if s.isUDP() {
+		return !s.is(flagDatagramUnread)
 	}
 	return !s.bufferFull()
 }
@@ -137,10 +136,10 @@ func (s *AbstractSocket) loopClosed() {
 		s.tr.Close()
 		s.tr = nil
 	}
-	if s.layer != nil {
-		s.layer.Release()
+	if s.Layer() != nil {
+		s.Layer().Release()
 	}
 	s.wbuf.Reset()
 	s.state = UnconnectedState
-	s.openMode = NotOpen
+	s.openMode = uint8(NotOpen)
 }

@@ -157,8 +157,8 @@ func (s *AbstractSocket) waitForConnected(l waitLimit) bool {
 // waitLookup finishes a host lookup inside a WaitFor* call: it takes the
 // result of a lookup running for the loop, or resolves the name here.
 func (s *AbstractSocket) waitLookup(l waitLimit) {
-	if s.conn != nil && s.conn.lookup != nil {
-		ch := s.conn.lookup
+	if s.attempt() != nil && s.attempt().lookup != nil {
+		ch := s.attempt().lookup
 		var timeout <-chan time.Time
 		if r := l.remaining(); r >= 0 {
 			t := time.NewTimer(r)
@@ -171,7 +171,7 @@ func (s *AbstractSocket) waitLookup(l waitLimit) {
 		}
 		select {
 		case res := <-ch:
-			s.conn.lookup, s.conn.cancel = nil, nil
+			s.attempt().lookup, s.attempt().cancel = nil, nil
 			s.startConnecting(res.addrs, res.err)
 		case <-timeout:
 		case <-done:
@@ -209,13 +209,13 @@ func (s *AbstractSocket) WaitForReadyReadContext(ctx context.Context) error {
 }
 
 func (s *AbstractSocket) waitForReadyRead(l waitLimit) bool {
-	if s.state == UnconnectedState || s.state == BoundState && s.typ != UDPSocket {
+	if s.state == UnconnectedState || s.state == BoundState && !s.isUDP() {
 		return false
 	}
 	if (s.state == HostLookupState || s.state == ConnectingState) && !s.waitForConnected(l) {
 		return false
 	}
-	if s.typ == UDPSocket && s.datagramUnread {
+	if s.isUDP() && s.is(flagDatagramUnread) {
 		return true // Qt: a datagram is pending, no second readyRead
 	}
 	for s.tr != nil {
@@ -293,7 +293,7 @@ func (s *AbstractSocket) waitForDisconnected(l waitLimit) bool {
 		}
 		// A closing socket with a layer still has the layer's goodbye
 		// (TLS close_notify) to send even when no plaintext is queued.
-		write := s.wbuf.Len() > 0 || s.state == ClosingState && s.layer != nil
+		write := s.wbuf.Len() > 0 || s.state == ClosingState && s.Layer() != nil
 		rd, wr, ok := s.waitStep(s.readWanted(), write, l)
 		if !ok {
 			return false

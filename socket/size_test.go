@@ -1,0 +1,15 @@
+package socket
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// A server holds one AbstractSocket per connection: keeping it within the
+// 256-byte allocation class is what keeps an idle connection small
+// (BenchmarkIdleConnection in package server measures the whole).
+func TestAbstractSocketSize(t *testing.T) {
+	if got := unsafe.Sizeof(AbstractSocket{}); got > 256 {
+		t.Errorf("AbstractSocket is %d bytes, want at most 256: move rarely used fields to socketExtra", got)
+	}
+}
