@@ -47,14 +47,18 @@ func (d Datagram) IsNull() bool { return !d.IsValid() }
 
 // MakeReply returns a datagram carrying payload back to d's sender
 // (QNetworkDatagram::makeReply): its destination is d's sender, its
-// interface is d's, and its source is d's destination address unless that
-// was a multicast or broadcast address, so the reply leaves from the
-// address the request reached. The hop limit is not set.
+// interface is d's, and its source is d's destination, so the reply
+// leaves from the address the request reached; from a multicast or
+// broadcast destination only the port is kept. The hop limit is not set.
 func (d Datagram) MakeReply(payload []byte) Datagram {
 	r := Datagram{Data: payload, Destination: d.Sender, HopLimit: -1, InterfaceIndex: d.InterfaceIndex}
-	if dst := d.Destination.Addr(); dst.IsValid() && !isNonUnicast(dst) {
-		r.Sender = d.Destination
+	// The reply comes from where the datagram went; from a multicast
+	// or broadcast destination only the port is kept, as in Qt.
+	src := d.Destination.Addr()
+	if isNonUnicast(src) {
+		src = netip.Addr{}
 	}
+	r.Sender = netip.AddrPortFrom(src, d.Destination.Port())
 	return r
 }
 

@@ -45,5 +45,10 @@ func TestDatagramValue(t *testing.T) {
 		if got := r.Sender.IsValid(); got != tc.wantSource || (got && r.Sender != req.Destination) {
 			t.Errorf("MakeReply of a datagram to %s: source %v", tc.dst, r.Sender)
 		}
+		// Qt clears only the address: the source port stays the port
+		// the request reached.
+		if r.Sender.Port() != 45454 {
+			t.Errorf("MakeReply of a datagram to %s: source port %d, want 45454", tc.dst, r.Sender.Port())
+		}
 	}
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/qsock/qsock/socket"
 )
 
+// maxDatagram bounds any UDP payload: the length field is 16 bits.
+const maxDatagram = 1<<16 - 1
+
 // HasPendingDatagrams reports whether at least one datagram is waiting to
 // be read (QUdpSocket::hasPendingDatagrams). It is false on a socket that
 // is not bound or connected.
@@ -110,14 +113,20 @@ func (s *Socket) ReceiveDatagram(maxSize int) (Datagram, error) {
 	if dt == nil {
 		return Datagram{HopLimit: -1}, notBound("receiveDatagram", s.State())
 	}
+	size := s.PendingDatagramSize()
 	if maxSize < 0 {
-		size := s.PendingDatagramSize()
 		if size < 0 {
 			return Datagram{HopLimit: -1}, &socket.Error{Code: socket.TemporaryError, Op: "receiveDatagram", Err: engine.ErrWouldBlock}
 		}
 		maxSize = int(size)
 	}
-	return s.receive(dt, make([]byte, maxSize))
+	// A buffer beyond the datagram's size would be wasted: Qt allocates
+	// all of maxSize, and a huge one ends the process. With nothing
+	// pending yet, a datagram arriving now is at most maxDatagram.
+	if size < 0 {
+		size = maxDatagram
+	}
+	return s.receive(dt, make([]byte, min(maxSize, int(size))))
 }
 
 // ReceiveDatagramInto is ReceiveDatagram into the caller's buffer: the

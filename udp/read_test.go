@@ -235,3 +235,20 @@ func equalDatagram(a, b udp.Datagram) bool {
 	return string(a.Data) == string(b.Data) && a.Sender == b.Sender && a.Destination == b.Destination &&
 		a.HopLimit == b.HopLimit && a.InterfaceIndex == b.InterfaceIndex
 }
+
+// A maxSize far beyond any datagram reads the datagram whole, with a
+// buffer of the datagram's size: Qt allocates all of maxSize first, which
+// ends the process for a huge one.
+func TestReceiveDatagramHugeMaxSize(t *testing.T) {
+	r := bound(t, socket.LocalHost)
+	w := peer(t, "udp4", "127.0.0.1:0")
+	sendTo(t, w, socket.LocalHost, r.LocalPort(), "ccc")
+	waitPending(t, r)
+	d, err := r.ReceiveDatagram(1 << 40)
+	if err != nil || string(d.Data) != "ccc" {
+		t.Fatalf("ReceiveDatagram(1<<40) = %q, %v; want \"ccc\"", d.Data, err)
+	}
+	if cap(d.Data) > 1<<16 {
+		t.Errorf("ReceiveDatagram(1<<40) used a %d-byte buffer for a 3-byte datagram", cap(d.Data))
+	}
+}
