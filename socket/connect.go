@@ -89,7 +89,7 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 	if s.state != HostLookupState {
 		return // a slot changed course
 	}
-	if a, err := netip.ParseAddr(host); err == nil {
+	if a, ok := ParseHostAddress(host); ok {
 		s.startConnecting([]netip.Addr{a.Unmap().WithZone(a.Zone())}, nil)
 		return
 	}

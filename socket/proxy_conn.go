@@ -136,7 +136,7 @@ func (pc *proxyConn) connectByName(host string, port uint16) error {
 }
 
 func (pc *proxyConn) begin() error {
-	if a, err := netip.ParseAddr(pc.proxy.HostName); err == nil {
+	if a, ok := ParseHostAddress(pc.proxy.HostName); ok {
 		pc.addrs = []netip.Addr{a.Unmap().WithZone(a.Zone())}
 		pc.dial()
 	} else if pc.s.loop != nil {

@@ -46,6 +46,34 @@ func TestConnectSuccessSequence(t *testing.T) {
 	})
 }
 
+// Qt takes any string QHostAddress parses as a literal, short IPv4 forms
+// included: "127.1" connects to 127.0.0.1 without a lookup, and PeerName
+// stays what the caller gave.
+func TestConnectShortIPv4Literal(t *testing.T) {
+	l := newLoop(t)
+	ln, port := listener(t)
+	var s *tcp.Socket
+	var ev *events
+	var syncPart []string
+	l.Invoke(func() {
+		s = tcp.NewSocket(l)
+		ev = record(s)
+		s.ConnectToHost("127.1", port)
+		syncPart = append(syncPart, ev.Log...)
+	})
+	accept(t, ln)
+	until(t, l, "connected", func() bool { return s.State() == socket.ConnectedState })
+	if len(syncPart) != 3 {
+		t.Errorf("before ConnectToHost returned: %v, want a literal's three signals", syncPart)
+	}
+	l.Invoke(func() {
+		if s.PeerAddress() != socket.LocalHost || s.PeerName() != "127.1" {
+			t.Errorf("peer = %v name %q, want 127.0.0.1 named \"127.1\"", s.PeerAddress(), s.PeerName())
+		}
+		s.Abort()
+	})
+}
+
 func TestConnectByNameSequence(t *testing.T) {
 	l := newLoop(t)
 	ln, port := listener(t)
