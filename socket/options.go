@@ -94,12 +94,24 @@ func (s *AbstractSocket) SocketOption(o Option) (int, error) {
 // On Unix, ShareAddress and ReuseAddressHint set SO_REUSEADDR, as in Qt.
 // On success the state is Bound and StateChanged(BoundState) is emitted;
 // on failure the error is reported through ErrorOccurred and returned, and
-// the descriptor is kept until Close, Abort or the next Bind.
+// the descriptor is kept until Close, Abort or the next Bind. A datagram
+// socket resolves its proxy first, as Qt does: one that cannot tunnel UDP
+// (an HTTP application proxy) fails the bind with
+// UnsupportedSocketOperationError.
 func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error {
 	if s.state != UnconnectedState && s.state != BoundState {
 		err := &Error{Code: OperationError, Op: "bind", Err: fmt.Errorf("socket is in %v", s.state)}
 		s.setErrorAndEmit(OperationError, "Trying to bind while the socket is in use", err)
 		return err
+	}
+	if s.isUDP() {
+		// Qt resolves the proxy before it makes the engine: a datagram
+		// socket needs one that tunnels UDP (none here does, see
+		// errProxyUDP), so an HTTP application proxy makes the bind
+		// fail, as in Qt.
+		if err := s.resolveProxy("bind"); err != nil {
+			return err
+		}
 	}
 	s.releaseTransport()
 	domain, v6only := unix.AF_INET6, 0

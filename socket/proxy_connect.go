@@ -15,12 +15,13 @@ var errProxyUDP = errors.New("socket: UDP through a SOCKS5 proxy is not supporte
 // application proxy while the socket's is DefaultProxy; a TCP socket
 // needs TunnelingCapability. An unusable proxy (a caching proxy, say) is
 // reported as Qt reports it, UnsupportedSocketOperationError through
-// ErrorOccurred with no state change, and resolveProxy returns false.
-func (s *AbstractSocket) resolveProxy() bool {
+// ErrorOccurred with no state change, and resolveProxy returns that
+// error for op to return.
+func (s *AbstractSocket) resolveProxy(op string) error {
 	p := s.Proxy()
 	if p.Type == DefaultProxy {
 		if s.x == nil && applicationProxy.Load() == nil {
-			return true // direct, and nothing to record
+			return nil // direct, and nothing to record
 		}
 		p = ApplicationProxy()
 	}
@@ -36,12 +37,12 @@ func (s *AbstractSocket) resolveProxy() bool {
 		if s.x != nil {
 			s.x.via = nil
 		}
-		return true
+		return nil
 	case s.isUDP() && p.Type == Socks5Proxy:
 		cause = errProxyUDP
 	case p.Type == Socks5Proxy || p.Type == HTTPProxy:
 		s.extra().via = &p
-		return true
+		return nil
 	default:
 		cause = errors.New("socket: no engine for proxy type " + p.Type.String())
 	}
@@ -49,7 +50,7 @@ func (s *AbstractSocket) resolveProxy() bool {
 		s.x.via = nil
 	}
 	s.setErrorAndEmit(UnsupportedSocketOperationError, "Operation on socket is not supported", cause)
-	return false
+	return &Error{Code: UnsupportedSocketOperationError, Op: op, Err: cause}
 }
 
 // proxyResolvesNames reports whether the current connect goes through a

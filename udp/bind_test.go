@@ -220,3 +220,35 @@ func TestWriteBoundNoPeer(t *testing.T) {
 	}
 	ev.Check(t, "Write without a peer")
 }
+
+// Qt resolves the proxy before a bind makes the engine: with an HTTP
+// application proxy, which cannot tunnel UDP, Bind fails with
+// UnsupportedSocketOperationError through ErrorOccurred and the state
+// stays Unconnected; so does the bind a first WriteDatagram makes. A
+// socket whose own proxy is NoProxy binds directly.
+func TestBindThroughApplicationProxy(t *testing.T) {
+	socket.SetApplicationProxy(socket.Proxy{Type: socket.HTTPProxy, HostName: "127.0.0.1", Port: 3128})
+	t.Cleanup(func() { socket.SetApplicationProxy(socket.Proxy{Type: socket.NoProxy}) })
+
+	s := udp.NewSocket(nil)
+	defer s.Close()
+	ev := record(s)
+	err := s.Bind(socket.LocalHost, 0, socket.DefaultForPlatform)
+	if !errors.Is(err, socket.UnsupportedSocketOperationError) {
+		t.Fatalf("Bind through an HTTP proxy = %v, want UnsupportedSocketOperationError", err)
+	}
+	ev.Check(t, "Bind", "error:UnsupportedSocketOperationError")
+	if s.State() != socket.UnconnectedState || s.Error() != socket.UnsupportedSocketOperationError {
+		t.Errorf("after the refused bind: %v, error %v", s.State(), s.Error())
+	}
+	if _, err := s.WriteDatagram([]byte("x"), socket.LocalHost, 9); !errors.Is(err, socket.UnsupportedSocketOperationError) {
+		t.Errorf("WriteDatagram's bind through an HTTP proxy = %v, want UnsupportedSocketOperationError", err)
+	}
+
+	direct := udp.NewSocket(nil)
+	defer direct.Close()
+	direct.SetProxy(socket.Proxy{Type: socket.NoProxy})
+	if err := direct.Bind(socket.LocalHost, 0, socket.DefaultForPlatform); err != nil || direct.State() != socket.BoundState {
+		t.Errorf("Bind with the socket's own NoProxy = %v, state %v", err, direct.State())
+	}
+}
