@@ -119,6 +119,9 @@ type socketExtra struct {
 	layer          Layer           // SetLayer's (TLS)
 	conn           *connectAttempt // the ConnectToHost in progress; nil for accepted sockets
 	txnPos         int             // bytes read inside the open transaction
+	readChannel    int             // SetCurrentReadChannel's; only 0 exists
+	writeChannel   int             // SetCurrentWriteChannel's; only 0 exists
+	protocolTag    string
 	err            SocketError
 	errString      string
 	lastErr        error

@@ -17,7 +17,15 @@ var ErrNotConnected = errors.New("socket: not connected")
 
 // avail is what a read may take: the buffer beyond the transaction's
 // position.
-func (s *AbstractSocket) avail() int { return s.rbuf.Len() - s.txnOffset() }
+func (s *AbstractSocket) avail() int {
+	if s.x == nil {
+		return s.rbuf.Len()
+	}
+	if s.x.readChannel != 0 {
+		return 0 // no such channel: nothing to read on it
+	}
+	return s.rbuf.Len() - s.x.txnPos
+}
 
 // consume advances past n bytes: inside a transaction only the position
 // moves, so RollbackTransaction can replay them.
@@ -52,8 +60,11 @@ func (s *AbstractSocket) Read(p []byte) (int, error) {
 	if s.OpenMode()&ReadOnly == 0 {
 		return 0, ErrNotOpen
 	}
-	n := s.rbuf.Peek(p, s.txnOffset())
-	s.consume(n)
+	n := 0
+	if s.avail() > 0 {
+		n = s.rbuf.Peek(p, s.txnOffset())
+		s.consume(n)
+	}
 	if n == 0 && len(p) > 0 && s.state == UnconnectedState {
 		return 0, io.EOF
 	}
@@ -96,7 +107,12 @@ func (s *AbstractSocket) Peek(n int) []byte {
 }
 
 // PeekInto copies buffered bytes into p without consuming them.
-func (s *AbstractSocket) PeekInto(p []byte) int { return s.rbuf.Peek(p, s.txnOffset()) }
+func (s *AbstractSocket) PeekInto(p []byte) int {
+	if s.avail() == 0 {
+		return 0
+	}
+	return s.rbuf.Peek(p, s.txnOffset())
+}
 
 // Skip discards up to n buffered bytes and returns how many it dropped.
 func (s *AbstractSocket) Skip(n int64) int64 {
@@ -110,7 +126,7 @@ func (s *AbstractSocket) Skip(n int64) int64 {
 
 // CanReadLine reports whether a complete '\n'-terminated line is buffered.
 func (s *AbstractSocket) CanReadLine() bool {
-	return s.rbuf.IndexByte('\n', s.txnOffset()) >= 0
+	return s.avail() > 0 && s.rbuf.IndexByte('\n', s.txnOffset()) >= 0
 }
 
 // ReadLine reads up to and including '\n'. With max > 0 it reads at most
@@ -123,7 +139,7 @@ func (s *AbstractSocket) ReadLine(max int) []byte {
 		return nil
 	}
 	n := s.avail()
-	if i := s.rbuf.IndexByte('\n', s.txnOffset()); i >= 0 {
+	if i := s.rbuf.IndexByte('\n', s.txnOffset()); n > 0 && i >= 0 {
 		n = i - s.txnOffset() + 1
 	}
 	if max > 0 && n > max-1 {
@@ -230,12 +246,23 @@ func (s *AbstractSocket) Write(p []byte) (int, error) {
 		s.setError(UnknownSocketError, "Socket is not connected", ErrNotConnected)
 		return 0, ErrNotConnected
 	}
+	if s.x != nil && s.x.writeChannel != 0 {
+		return 0, ErrNoChannel
+	}
 	if len(p) == 0 {
 		return 0, nil
 	}
 	s.wbuf.Write(p)
 	s.scheduleFlush()
 	return len(p), nil
+}
+
+// PutChar writes the byte c (QIODevice::putChar) and reports whether it
+// was queued.
+func (s *AbstractSocket) PutChar(c byte) bool {
+	b := [1]byte{c}
+	n, err := s.Write(b[:])
+	return n == 1 && err == nil
 }
 
 // WriteString is Write for a string.

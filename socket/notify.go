@@ -118,10 +118,10 @@ func (s *AbstractSocket) pauseReading() {
 }
 
 // emitReadyRead is Qt's emitReadyRead: ReadyRead unless one of its slots
-// is running (Qt does not re-emit it from inside its own slot), then
-// ChannelReadyRead(0) every time.
+// is running (Qt does not re-emit it from inside its own slot) or another
+// read channel is current, then ChannelReadyRead(0) every time.
 func (s *AbstractSocket) emitReadyRead() {
-	if !s.is(flagEmittingReadyRead) {
+	if !s.is(flagEmittingReadyRead) && s.CurrentReadChannel() == 0 {
 		s.emitReadyReadOnce()
 	}
 	s.ChannelReadyRead.Emit(0)
@@ -134,7 +134,7 @@ func (s *AbstractSocket) emitReadyReadOnce() {
 }
 
 func (s *AbstractSocket) emitBytesWritten(n int) {
-	if !s.is(flagEmittingBytesWritten) {
+	if !s.is(flagEmittingBytesWritten) && s.CurrentWriteChannel() == 0 {
 		s.emitBytesWrittenOnce(n)
 	}
 	s.ChannelBytesWritten.Emit(0, int64(n))

@@ -1,6 +1,7 @@
 package tcp_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -70,5 +71,61 @@ func TestChannelsAsQt(t *testing.T) {
 	if t2.ReadChannelCount() != 1 || t2.WriteChannelCount() != 0 || t2.State() != socket.UnconnectedState {
 		t.Errorf("after DisconnectFromHost: rc=%d wc=%d %v; want 1, 0, Unconnected",
 			t2.ReadChannelCount(), t2.WriteChannelCount(), t2.State())
+	}
+}
+
+// Selecting a channel a socket does not have (QIODevice::
+// setCurrentReadChannel/setCurrentWriteChannel): reads find nothing and
+// readyRead is not emitted, only channelReadyRead(0); writes fail with a
+// clear error and bytesWritten is not emitted, only channelBytesWritten.
+// Back on channel 0 everything is there. PutChar writes one byte, and the
+// protocol tag is kept.
+func TestCurrentChannelsAndPutChar(t *testing.T) {
+	ln, port := listener(t)
+	s := tcp.NewSocket(nil)
+	var log []string
+	s.ReadyRead.Connect(func() { log = append(log, "readyRead") })
+	s.ChannelReadyRead.Connect(func(ch int) { log = append(log, fmt.Sprint("channelReadyRead ", ch)) })
+	s.BytesWritten.Connect(func(n int64) { log = append(log, fmt.Sprint("bytesWritten ", n)) })
+	s.ChannelBytesWritten.Connect(func(ch int, n int64) { log = append(log, fmt.Sprint("channelBytesWritten ", ch, " ", n)) })
+	s.ConnectToHost("127.0.0.1", port)
+	if !s.WaitForConnected(5 * time.Second) {
+		t.Fatal(s.ErrorString())
+	}
+	peer := accept(t, ln)
+	defer s.Abort()
+
+	if !s.PutChar('p') || !s.WaitForBytesWritten(5*time.Second) {
+		t.Fatal("PutChar was not written")
+	}
+	got := make([]byte, 1)
+	if _, err := peer.Read(got); err != nil || got[0] != 'p' {
+		t.Fatalf("peer read %q, %v; want \"p\"", got, err)
+	}
+
+	s.SetCurrentReadChannel(1)
+	peer.Write([]byte("hi"))
+	s.WaitForReadyRead(5 * time.Second)
+	if s.CurrentReadChannel() != 1 || s.BytesAvailable() != 0 || len(s.ReadAll()) != 0 || s.CanReadLine() {
+		t.Errorf("on read channel 1: channel %d, %d bytes available", s.CurrentReadChannel(), s.BytesAvailable())
+	}
+	s.SetCurrentReadChannel(0)
+	if b := s.ReadAll(); string(b) != "hi" {
+		t.Errorf("back on channel 0 ReadAll = %q, want \"hi\"", b)
+	}
+
+	s.SetCurrentWriteChannel(1)
+	if n, err := s.Write([]byte("x")); n != 0 || !errors.Is(err, socket.ErrNoChannel) {
+		t.Errorf("Write on write channel 1 = %d, %v; want 0, ErrNoChannel", n, err)
+	}
+	s.SetCurrentWriteChannel(0)
+
+	s.SetProtocolTag("fortune")
+	if s.ProtocolTag() != "fortune" {
+		t.Errorf("ProtocolTag = %q", s.ProtocolTag())
+	}
+	want := []string{"bytesWritten 1", "channelBytesWritten 0 1", "channelReadyRead 0"}
+	if d := cmp.Diff(want, log); d != "" {
+		t.Errorf("signals (-want +got):\n%s", d)
 	}
 }
