@@ -46,7 +46,12 @@ type Reader struct {
 // NewReader returns a Reader on src with DefaultVersion, BigEndian,
 // DoublePrecision and DefaultMaxAllocation (QDataStream(QIODevice*)).
 // If src implements TransactionDevice, transactions use the device's own.
+// A nil src makes every read fail with ErrNoDevice (status ReadPastEnd),
+// where Qt warns "QDataStream: No device" and reads zeros.
 func NewReader(src io.Reader) *Reader {
+	if src == nil {
+		src = noDevice{}
+	}
 	r := &Reader{src: src, version: DefaultVersion, prec: DoublePrecision, limit: DefaultMaxAllocation}
 	r.dev, _ = src.(TransactionDevice)
 	return r

@@ -451,3 +451,21 @@ func TestRawData(t *testing.T) {
 		t.Errorf("SkipRawData after failure = %d", n)
 	}
 }
+
+// A stream without a device fails with a status and ErrNoDevice instead of
+// a nil dereference; values read are zero, as Qt's are.
+func TestNoDevice(t *testing.T) {
+	r := NewReader(nil)
+	if v, s := r.ReadInt32(), r.ReadString(); v != 0 || s != "" {
+		t.Errorf("read %d, %q without a device; want zero values", v, s)
+	}
+	if r.Status() != ReadPastEnd || !errors.Is(r.Err(), ErrNoDevice) {
+		t.Errorf("reader without a device: status %v, err %v; want ReadPastEnd wrapping ErrNoDevice", r.Status(), r.Err())
+	}
+	w := NewWriter(nil)
+	w.WriteInt32(7)
+	w.WriteString("x")
+	if w.Status() != WriteFailed || !errors.Is(w.Err(), ErrNoDevice) {
+		t.Errorf("writer without a device: status %v, err %v; want WriteFailed wrapping ErrNoDevice", w.Status(), w.Err())
+	}
+}

@@ -1,6 +1,9 @@
 package datastream
 
-import "strconv"
+import (
+	"errors"
+	"strconv"
+)
 
 // Status is the state of a Reader or Writer (QDataStream::Status). It
 // implements error so that errors.Is(r.Err(), datastream.ReadPastEnd) works.
@@ -68,3 +71,14 @@ func makeErr(s Status, ioErr error) error {
 	}
 	return &statusError{status: s, io: ioErr}
 }
+
+// ErrNoDevice is the I/O error of a Reader or Writer made without a
+// device (a nil io.Reader or io.Writer).
+var ErrNoDevice = errors.New("datastream: no device")
+
+// noDevice stands in for a nil device, so that misuse is a status and an
+// error instead of a nil dereference.
+type noDevice struct{}
+
+func (noDevice) Read([]byte) (int, error)  { return 0, ErrNoDevice }
+func (noDevice) Write([]byte) (int, error) { return 0, ErrNoDevice }

@@ -27,8 +27,13 @@ type Writer struct {
 
 // NewWriter returns a Writer on dst with DefaultVersion, BigEndian and
 // DoublePrecision (QDataStream(QIODevice*) or QDataStream(QByteArray*,
-// QIODevice::WriteOnly) when dst is a *bytes.Buffer).
+// QIODevice::WriteOnly) when dst is a *bytes.Buffer). A nil dst makes
+// every write fail with ErrNoDevice (status WriteFailed), where Qt warns
+// "QDataStream: No device" and writes nothing.
 func NewWriter(dst io.Writer) *Writer {
+	if dst == nil {
+		dst = noDevice{}
+	}
 	return &Writer{dst: dst, version: DefaultVersion, prec: DoublePrecision, buf: make([]byte, 0, 64)}
 }
 
