@@ -36,6 +36,7 @@ type TCPServer struct {
 	incoming func(fd int)
 	group    *engine.LoopGroup
 	handler  func(*tcp.Socket)
+	proxy    socket.Proxy // SetProxy's; DefaultProxy resolves at Listen
 	// deferNew is set by the default incomingConnection when the socket
 	// is being made on another loop: NewConnection is then emitted when it
 	// is queued, so that a slot calling NextPendingConnection finds it.
@@ -71,7 +72,17 @@ func (s *TCPServer) Loop() *engine.Loop { return s.loop }
 // ServerError and ErrorString and returns a *socket.Error that matches
 // both the code and the errno: errors.Is(err, socket.AddressInUseError)
 // and errors.Is(err, unix.EADDRINUSE) for a port in use.
+//
+// As in Qt, the proxy is resolved first (see SetProxy): a loopback
+// address is always served directly, and any other fails with
+// UnsupportedSocketOperationError while the proxy in effect (an HTTP
+// application proxy, say) is one the server cannot listen through.
 func (s *TCPServer) Listen(addr netip.Addr, port uint16) error {
+	if !s.l.IsListening() {
+		if err := s.checkProxy(addr); err != nil {
+			return err
+		}
+	}
 	return s.l.ListenIP(addr, port)
 }
 

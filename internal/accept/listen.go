@@ -160,3 +160,10 @@ func (l *Listener[T]) failOp(op string, err error) error {
 	l.err, l.errStr = code, text
 	return &socket.Error{Code: code, Op: op, Err: err}
 }
+
+// Refuse fails a Listen before any descriptor exists, with Qt's code and
+// text for it (a proxy the server cannot listen through, say).
+func (l *Listener[T]) Refuse(code socket.SocketError, text string, cause error) error {
+	l.err, l.errStr = code, text
+	return &socket.Error{Code: code, Op: "listen", Err: cause}
+}
