@@ -45,6 +45,17 @@ const (
 // when none is queued. The msghdr, sockaddr and control buffer live in the
 // engine: a call allocates nothing once the first one has run.
 func (e *NativeEngine) ReadDatagram(p []byte, h *DatagramHeader) (int, error) {
+	return e.readDatagram(p, h, 0)
+}
+
+// PeekDatagram is ReadDatagram that leaves the datagram queued
+// (MSG_PEEK): the next read returns it again. A proxy's datagram
+// transport peeks to learn the size of the payload behind its header.
+func (e *NativeEngine) PeekDatagram(p []byte, h *DatagramHeader) (int, error) {
+	return e.readDatagram(p, h, unix.MSG_PEEK)
+}
+
+func (e *NativeEngine) readDatagram(p []byte, h *DatagramHeader, flags int) (int, error) {
 	s := e.rs()
 	s.setIov1(p)
 	if h != nil {
@@ -57,7 +68,7 @@ func (e *NativeEngine) ReadDatagram(p []byte, h *DatagramHeader) (int, error) {
 		s.msg.Control = &s.oob[0]
 		s.msg.SetControllen(len(s.oob))
 	}
-	n, err := ignoringEINTRIO(func() (int, error) { return sysRecvmsg(e.fd, &s.msg, 0) })
+	n, err := ignoringEINTRIO(func() (int, error) { return sysRecvmsg(e.fd, &s.msg, flags) })
 	if err != nil {
 		s.clear()
 		return 0, wrapErr("recvmsg", err)

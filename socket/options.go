@@ -97,20 +97,26 @@ func (s *AbstractSocket) SocketOption(o Option) (int, error) {
 // the descriptor is kept until Close, Abort or the next Bind. A datagram
 // socket resolves its proxy first, as Qt does: one that cannot tunnel UDP
 // (an HTTP application proxy) fails the bind with
-// UnsupportedSocketOperationError.
+// UnsupportedSocketOperationError; through a SOCKS5 proxy the bind asks
+// for a UDP relay and waits up to 5 seconds for it, as Qt's does, and the
+// socket then reports no local address or port (the peers see the
+// relay's), as in Qt.
 func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error {
 	if s.state != UnconnectedState && s.state != BoundState {
 		err := &Error{Code: OperationError, Op: "bind", Err: fmt.Errorf("socket is in %v", s.state)}
 		s.setErrorAndEmit(OperationError, "Trying to bind while the socket is in use", err)
 		return err
 	}
+	viaSocks5 := false
 	if s.isUDP() {
 		// Qt resolves the proxy before it makes the engine: a datagram
-		// socket needs one that tunnels UDP (none here does, see
-		// errProxyUDP), so an HTTP application proxy makes the bind
-		// fail, as in Qt.
+		// socket needs one that tunnels UDP, so an HTTP application
+		// proxy makes the bind fail, and a SOCKS5 one relays.
 		if err := s.resolveProxy("bind"); err != nil {
 			return err
+		}
+		if viaSocks5 = s.x != nil && s.x.via != nil; viaSocks5 && addr == Any {
+			addr = AnyIPv4 // SOCKS5 has no dual stack; Qt binds IPv4
 		}
 	}
 	s.releaseTransport()
@@ -151,6 +157,14 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 	}
 	if err := e.Bind(netip.AddrPortFrom(addr, port)); err != nil {
 		return s.bindFailed(err)
+	}
+	if viaSocks5 {
+		if err := s.associate(e); err != nil {
+			s.releaseTransport()
+			code, msg := codeOf(err)
+			s.setErrorAndEmit(code, msg, err)
+			return &Error{Code: code, Op: "bind", Err: err}
+		}
 	}
 	s.fetchAddresses()
 	if addr == Any {

@@ -46,6 +46,18 @@ type proxyConn struct {
 	local   netip.AddrPort
 	closed  bool
 	handed  bool // the handshake's notifier is gone
+	// blocking runs the handshake on the caller's goroutine even for a
+	// socket on a loop: Qt's UDP association through SOCKS5 blocks
+	// its bind, and the control connection never becomes the socket's.
+	blocking bool
+}
+
+// loop is the loop the handshake runs on, nil when it runs blocking.
+func (pc *proxyConn) loop() *engine.Loop {
+	if pc.blocking {
+		return nil
+	}
+	return pc.s.loop
 }
 
 type optionValue struct {
@@ -139,12 +151,12 @@ func (pc *proxyConn) begin() error {
 	if a, ok := ParseHostAddress(pc.proxy.HostName); ok {
 		pc.addrs = []netip.Addr{a.Unmap().WithZone(a.Zone())}
 		pc.dial()
-	} else if pc.s.loop != nil {
+	} else if pc.loop() != nil {
 		pc.startLookup()
 	} else {
 		pc.phase = proxyLookup // Wait resolves it
 	}
-	if pc.phase == proxyDone && pc.s.loop != nil {
+	if pc.phase == proxyDone && pc.loop() != nil {
 		pc.s.loop.Post(pc.deliver)
 	}
 	return engine.ErrInProgress
@@ -323,7 +335,7 @@ func (pc *proxyConn) reconnect() {
 
 // watch sets the handshake notifier's interest (loop only).
 func (pc *proxyConn) watch() {
-	if pc.s.loop == nil || pc.handed || pc.closed {
+	if pc.loop() == nil || pc.handed || pc.closed {
 		return
 	}
 	var ev engine.Events
@@ -386,7 +398,7 @@ func (pc *proxyConn) handOver() {
 		pc.n = nil
 	}
 	s := pc.s
-	if pc.err != nil || s.loop == nil || pc.ne == nil {
+	if pc.err != nil || pc.loop() == nil || pc.ne == nil {
 		return
 	}
 	n, err := s.loop.NewNotifier(pc.ne.FD(), (*handler)(s))

@@ -6,10 +6,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// errProxyUDP is why a datagram socket refuses a SOCKS5 proxy: UDP
-// ASSOCIATE is not implemented.
-var errProxyUDP = errors.New("socket: UDP through a SOCKS5 proxy is not supported")
-
 // resolveProxy picks the proxy for the connect about to start, as Qt's
 // resolveProxy does at the top of connectToHost: the socket's own, or the
 // application proxy while the socket's is DefaultProxy; a TCP socket
@@ -38,8 +34,6 @@ func (s *AbstractSocket) resolveProxy(op string) error {
 			s.x.via = nil
 		}
 		return nil
-	case s.isUDP() && p.Type == Socks5Proxy:
-		cause = errProxyUDP
 	case p.Type == Socks5Proxy || p.Type == HTTPProxy:
 		s.extra().via = &p
 		return nil
@@ -56,7 +50,9 @@ func (s *AbstractSocket) resolveProxy(op string) error {
 // proxyResolvesNames reports whether the current connect goes through a
 // proxy with HostNameLookupCapability, which is then given the name.
 func (s *AbstractSocket) proxyResolvesNames() bool {
-	return s.x != nil && s.x.via != nil && s.x.via.Capabilities()&HostNameLookupCapability != 0
+	// A datagram socket resolves names itself: its datagrams name
+	// addresses.
+	return !s.isUDP() && s.x != nil && s.x.via != nil && s.x.via.Capabilities()&HostNameLookupCapability != 0
 }
 
 // connectThroughProxyByName is Qt's startConnectingByName: the proxy

@@ -18,6 +18,7 @@ import (
 const (
 	socks5Version      = 0x05
 	socks5Connect      = 0x01
+	socks5UDPAssociate = 0x03
 	socks5IPv4         = 0x01
 	socks5DomainName   = 0x03
 	socks5IPv6         = 0x04
@@ -38,6 +39,7 @@ const (
 type socks5Protocol struct {
 	state  socks5State
 	method byte // the one method offered
+	cmd    byte // socks5Connect, or socks5UDPAssociate; 0 is CONNECT
 }
 
 var errSocks5Reply = errors.New("socket: malformed SOCKS5 reply")
@@ -142,7 +144,11 @@ func (p *socks5Protocol) reauthenticate(pc *proxyConn) {
 }
 
 func (p *socks5Protocol) sendRequest(pc *proxyConn) {
-	msg := []byte{socks5Version, socks5Connect, 0}
+	cmd := p.cmd
+	if cmd == 0 {
+		cmd = socks5Connect
+	}
+	msg := []byte{socks5Version, cmd, 0}
 	switch {
 	case pc.host != "":
 		name, err := idna.Lookup.ToASCII(pc.host)

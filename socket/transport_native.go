@@ -21,6 +21,9 @@ func (h *handler) LoopClosed()            { (*AbstractSocket)(h).loopClosed() }
 // connect goes through a proxy.
 func (s *AbstractSocket) initTransport(host netip.Addr) error {
 	if s.x != nil && s.x.via != nil {
+		if s.isUDP() {
+			return s.associateToConnect()
+		}
 		s.newProxyConn()
 		return nil
 	}

@@ -33,4 +33,15 @@
 //
 // A sender needs no Bind: the first WriteDatagram binds to Any, port 0,
 // and emits StateChanged(BoundState) before BytesWritten, as Qt does.
+//
+// Proxies follow Qt: with a SOCKS5 proxy (SetProxy, or the application
+// proxy) Bind asks the proxy for a UDP relay (UDP ASSOCIATE), blocking up
+// to 5 seconds as Qt's does, and every datagram then goes through the
+// relay, with its real sender reported on the way back; the socket shows
+// no local address or port, as in Qt. ConnectToHost through SOCKS5 binds
+// that way first and is connected at once. A proxy that cannot carry UDP
+// (HTTP) fails Bind with UnsupportedSocketOperationError. Datagrams
+// through a relay are read and sent one system call each, and their
+// per-datagram options (hop limit, source address, interface) do not
+// cross it.
 package udp

@@ -12,7 +12,8 @@ type engineHeader = engine.DatagramHeader
 
 // datagramTransport is what a transport needs beyond socket.Transport to
 // carry datagrams (Qt's QAbstractSocketEngine::readDatagram and friends).
-// *engine.NativeEngine has it; a SOCKS5 UDP-associate engine would too.
+// *engine.NativeEngine has it, and so has the SOCKS5 UDP association a
+// socket with a SOCKS5 proxy binds through.
 type datagramTransport interface {
 	socket.Transport
 	ReadDatagram(p []byte, h *engine.DatagramHeader) (int, error)
