@@ -79,7 +79,7 @@ func (s *TCPServer) Loop() *engine.Loop { return s.loop }
 // application proxy, say) is one the server cannot listen through.
 func (s *TCPServer) Listen(addr netip.Addr, port uint16) error {
 	if !s.l.IsListening() {
-		if err := s.checkProxy(addr); err != nil {
+		if err := s.checkProxy(addr, port); err != nil {
 			return err
 		}
 	}

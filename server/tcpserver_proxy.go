@@ -20,27 +20,27 @@ func (s *TCPServer) SetProxy(p socket.Proxy) { s.proxy = p }
 func (s *TCPServer) Proxy() socket.Proxy { return s.proxy }
 
 // checkProxy is the proxy resolution at the top of QTcpServer::listen: a
-// loopback address is always served directly; otherwise the server's
-// proxy, or the application proxy while that is DefaultProxy, must be
-// NoProxy or able to listen. A proxy that cannot (an HTTP proxy) fails
-// the Listen with UnsupportedSocketOperationError, as in Qt — so does a
-// SOCKS5 proxy, which could in Qt, since BIND is not implemented here.
-func (s *TCPServer) checkProxy(addr netip.Addr) error {
+// loopback address is always served directly; otherwise the server's own
+// proxy, or while that is DefaultProxy the proxies socket.ProxyForQuery
+// gives for a TCPServerQuery, must offer one able to listen. NoProxy can;
+// an HTTP proxy cannot, and fails the Listen with
+// UnsupportedSocketOperationError, as in Qt; so does a SOCKS5 proxy,
+// which could in Qt, since BIND is not implemented here.
+func (s *TCPServer) checkProxy(addr netip.Addr, port uint16) error {
 	if addr.IsLoopback() {
 		return nil
 	}
-	p := s.proxy
-	if p.Type == socket.DefaultProxy {
-		p = socket.ApplicationProxy()
+	proxies := []socket.Proxy{s.proxy}
+	if s.proxy.Type == socket.DefaultProxy {
+		proxies = socket.ProxyForQuery(socket.ProxyQuery{Type: socket.TCPServerQuery, PeerPort: -1, LocalPort: int(port)})
 	}
-	var cause error
+	p, err := socket.ChooseProxy(proxies, socket.ListeningCapability)
 	switch {
+	case err != nil:
 	case p.Type == socket.NoProxy:
 		return nil
-	case p.Capabilities()&socket.ListeningCapability == 0:
-		cause = errors.New("server: proxy type " + p.Type.String() + " cannot listen (capabilities " + p.Capabilities().String() + ")")
 	default:
-		cause = errProxyListen
+		err = errProxyListen
 	}
-	return s.l.Refuse(socket.UnsupportedSocketOperationError, "Operation on socket is not supported", cause)
+	return s.l.Refuse(socket.UnsupportedSocketOperationError, "Operation on socket is not supported", err)
 }

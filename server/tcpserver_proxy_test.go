@@ -46,3 +46,20 @@ func TestListenThroughProxy(t *testing.T) {
 		})
 	}
 }
+
+// With the system configuration on (Qt appends NoProxy to it), an HTTP
+// proxy in http_proxy does not stop a server from listening.
+func TestListenWithSystemProxy(t *testing.T) {
+	loop := newLoop(t)
+	t.Setenv("http_proxy", "http://127.0.0.1:3128")
+	t.Setenv("all_proxy", "")
+	socket.SetUseSystemProxyConfiguration(true)
+	t.Cleanup(func() { socket.SetUseSystemProxyConfiguration(false) })
+	srv := server.NewTCPServer(loop)
+	do(loop, func() {
+		if err := srv.Listen(socket.AnyIPv4, 0); err != nil {
+			t.Errorf("Listen(AnyIPv4) with http_proxy set = %v", err)
+		}
+		srv.Close()
+	})
+}

@@ -65,7 +65,7 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 		s.setErrorAndEmit(OperationError, "Trying to connect while connection is in progress", nil)
 		return
 	}
-	if s.resolveProxy("connect") != nil {
+	if s.resolveProxy("connect", host, port) != nil {
 		return // Qt refuses an unusable proxy before it opens the device
 	}
 	if mode&ReadWrite == 0 {

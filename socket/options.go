@@ -112,7 +112,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 		// Qt resolves the proxy before it makes the engine: a datagram
 		// socket needs one that tunnels UDP, so an HTTP application
 		// proxy makes the bind fail, and a SOCKS5 one relays.
-		if err := s.resolveProxy("bind"); err != nil {
+		if err := s.resolveProxy("bind", "", port); err != nil {
 			return err
 		}
 		if viaSocks5 = s.x != nil && s.x.via != nil; viaSocks5 && addr == Any {

@@ -3,7 +3,6 @@ package socket
 import (
 	"strconv"
 	"strings"
-	"sync/atomic"
 )
 
 // ProxyType is the kind of a proxy: QNetworkProxy::ProxyType, with Qt's
@@ -175,32 +174,6 @@ func (p Proxy) IsCachingProxy() bool { return p.Capabilities()&CachingCapability
 // it can relay arbitrary connections.
 func (p Proxy) IsTransparentProxy() bool { return p.Capabilities()&TunnelingCapability != 0 }
 
-// applicationProxy is the documented package-level default: nil means
-// NoProxy, as Qt's application proxy is until one is set.
-var applicationProxy atomic.Pointer[Proxy]
-
-// SetApplicationProxy sets the proxy used by every socket whose own proxy
-// is DefaultProxy, from their next connect on
-// (QNetworkProxy::setApplicationProxy). Setting DefaultProxy or NoProxy
-// turns it off. It is safe to call from any goroutine.
-func SetApplicationProxy(p Proxy) {
-	if p.Type == DefaultProxy || p.Type == NoProxy {
-		applicationProxy.Store(nil)
-		return
-	}
-	applicationProxy.Store(&p)
-}
-
-// ApplicationProxy returns the application proxy, NoProxy until
-// SetApplicationProxy set another (QNetworkProxy::applicationProxy). It
-// is safe to call from any goroutine.
-func ApplicationProxy() Proxy {
-	if p := applicationProxy.Load(); p != nil {
-		return *p
-	}
-	return Proxy{Type: NoProxy}
-}
-
 // Authenticator carries the credentials a ProxyAuthenticationRequired
 // slot supplies (QAuthenticator). The slot fills User and Password before
 // it returns; leaving both empty makes the connect fail with
@@ -220,8 +193,10 @@ func (a *Authenticator) Realm() string { return a.realm }
 
 // SetProxy sets the proxy the socket connects through from its next
 // ConnectToHost on (QAbstractSocket::setProxy). Proxy{Type: NoProxy}
-// connects directly; the default, DefaultProxy, uses the application
-// proxy.
+// connects directly; the default, DefaultProxy, takes the first usable
+// proxy ProxyForQuery gives: the application proxy, a factory's choice or
+// the system configuration's, except that, as in Qt, "localhost" and
+// loopback addresses are always reached directly.
 func (s *AbstractSocket) SetProxy(p Proxy) {
 	if p == (Proxy{}) {
 		if s.x != nil {

@@ -6,45 +6,77 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// resolveProxy picks the proxy for the connect about to start, as Qt's
-// resolveProxy does at the top of connectToHost: the socket's own, or the
-// application proxy while the socket's is DefaultProxy; a TCP socket
-// needs TunnelingCapability. An unusable proxy (a caching proxy, say) is
-// reported as Qt reports it, UnsupportedSocketOperationError through
-// ErrorOccurred with no state change, and resolveProxy returns that
-// error for op to return.
-func (s *AbstractSocket) resolveProxy(op string) error {
-	p := s.Proxy()
-	if p.Type == DefaultProxy {
-		if s.x == nil && applicationProxy.Load() == nil {
+// resolveProxy picks the proxy for the connect or bind about to start, as
+// Qt's resolveProxy does: the socket's own proxy, or, while that is
+// DefaultProxy, the first usable one ProxyForQuery gives for host and
+// port; a TCP socket needs TunnelingCapability, a datagram socket
+// UDPTunnelingCapability. When none is usable (a caching proxy, say) it
+// reports what Qt reports, UnsupportedSocketOperationError through
+// ErrorOccurred with no state change, and returns that error for op to
+// return.
+func (s *AbstractSocket) resolveProxy(op, host string, port uint16) error {
+	var proxies []Proxy
+	if own := s.Proxy(); own.Type != DefaultProxy {
+		proxies = []Proxy{own}
+	} else {
+		if s.x == nil && globalProxy.Load() == nil {
 			return nil // direct, and nothing to record
 		}
-		p = ApplicationProxy()
+		q := ProxyQuery{Type: TCPSocketQuery, PeerHostName: host, PeerPort: int(port), LocalPort: -1, ProtocolTag: s.ProtocolTag()}
+		if s.isUDP() {
+			q.Type = UDPSocketQuery
+		}
+		if host == "" { // a bind: Qt asks about the local port
+			q.PeerPort, q.LocalPort = -1, int(port)
+		}
+		proxies = ProxyForQuery(q)
 	}
 	need := TunnelingCapability
 	if s.isUDP() {
 		need = UDPTunnelingCapability
 	}
-	var cause error
+	p, cause := ChooseProxy(proxies, need)
 	switch {
-	case p.Capabilities()&need == 0:
-		cause = errors.New("socket: proxy type " + p.Type.String() + " cannot tunnel this socket (capabilities " + p.Capabilities().String() + ")")
+	case cause != nil:
 	case p.Type == NoProxy:
 		if s.x != nil {
 			s.x.via = nil
 		}
 		return nil
-	case p.Type == Socks5Proxy || p.Type == HTTPProxy:
+	default:
 		s.extra().via = &p
 		return nil
-	default:
-		cause = errors.New("socket: no engine for proxy type " + p.Type.String())
 	}
 	if s.x != nil {
 		s.x.via = nil
 	}
 	s.setErrorAndEmit(UnsupportedSocketOperationError, "Operation on socket is not supported", cause)
 	return &Error{Code: UnsupportedSocketOperationError, Op: op, Err: cause}
+}
+
+// ChooseProxy makes the choice at the end of Qt's resolveProxy: the first
+// of proxies with the capability need (TunnelingCapability for a TCP
+// socket, UDPTunnelingCapability for a datagram socket,
+// ListeningCapability for a server), which must then be one qsock has an
+// engine for (NoProxy, SOCKS5 or HTTP). The error says why none is
+// usable; Qt reports that case as UnsupportedSocketOperationError.
+func ChooseProxy(proxies []Proxy, need ProxyCapabilities) (Proxy, error) {
+	var cause error
+	for _, p := range proxies {
+		if p.Capabilities()&need == 0 {
+			cause = errors.New("socket: proxy type " + p.Type.String() + " cannot carry this socket (capabilities " + p.Capabilities().String() + ")")
+			continue
+		}
+		switch p.Type {
+		case NoProxy, Socks5Proxy, HTTPProxy:
+			return p, nil
+		}
+		return Proxy{}, errors.New("socket: no engine for proxy type " + p.Type.String())
+	}
+	if cause == nil {
+		cause = errors.New("socket: no proxy to use")
+	}
+	return Proxy{}, cause
 }
 
 // proxyResolvesNames reports whether the current connect goes through a

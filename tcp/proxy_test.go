@@ -3,6 +3,9 @@ package tcp_test
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/netip"
 	"runtime"
 	"strings"
 	"testing"
@@ -339,7 +342,9 @@ func TestProxyBlockingAuthentication(t *testing.T) {
 }
 
 // TestApplicationProxy checks that DefaultProxy follows the application
-// proxy, and that a socket's own NoProxy overrides it.
+// proxy, except for local destinations, which Qt always connects to
+// directly ("localhost", loopback addresses); and that a socket's own
+// NoProxy overrides it.
 func TestApplicationProxy(t *testing.T) {
 	l := newLoop(t)
 	echo := sockettest.EchoServer(t)
@@ -350,24 +355,75 @@ func TestApplicationProxy(t *testing.T) {
 	socket.SetApplicationProxy(socksProxy(dante))
 	t.Cleanup(func() { socket.SetApplicationProxy(socket.Proxy{Type: socket.NoProxy}) })
 
-	s, ev := connectVia(t, l, proxyCase{host: "localhost", port: echo})
+	// Local: direct, the name looked up here (hostFound comes).
+	for _, host := range []string{"localhost", "127.0.0.1"} {
+		s, ev := connectVia(t, l, proxyCase{host: host, port: echo})
+		l.Invoke(func() {
+			ev.Check(t, "local destination "+host, seq(byAddress, "state:ConnectedState", "connected")...)
+			if s.Proxy().Type != socket.DefaultProxy {
+				t.Errorf("Proxy() = %v, want DefaultProxy", s.Proxy().Type)
+			}
+		})
+		echoOnce(t, l, s)
+	}
+
+	// Elsewhere: through the application proxy. This host's own
+	// non-loopback address stands for elsewhere.
+	addr, port, from := externalEchoServer(t)
+	s, ev := connectVia(t, l, proxyCase{host: addr.String(), port: port})
 	l.Invoke(func() {
-		ev.Check(t, "through the application proxy", seq(byName, "state:ConnectedState", "connected")...)
-		if s.Proxy().Type != socket.DefaultProxy {
-			t.Errorf("Proxy() = %v, want DefaultProxy", s.Proxy().Type)
-		}
+		ev.Check(t, "through the application proxy", seq(byAddress, "state:ConnectedState", "connected")...)
 	})
 	echoOnce(t, l, s)
+	if got := <-from; got != socket.LocalHost {
+		t.Errorf("the server saw the connection come from %v, want the proxy's 127.0.0.1", got)
+	}
 
-	// A socket's own NoProxy connects directly: the name is looked up
-	// here, so hostFound comes.
-	s2, ev2 := connectVia(t, l, proxyCase{proxy: socket.Proxy{Type: socket.NoProxy}, host: "localhost", port: echo})
+	// A socket's own NoProxy connects directly.
+	s2, ev2 := connectVia(t, l, proxyCase{proxy: socket.Proxy{Type: socket.NoProxy}, host: addr.String(), port: port})
 	l.Invoke(func() {
 		ev2.Check(t, "direct", seq(byAddress, "state:ConnectedState", "connected")...)
-		if s2.PeerAddress().String() != "127.0.0.1" {
-			t.Errorf("direct peer = %v", s2.PeerAddress())
-		}
 	})
+	echoOnce(t, l, s2)
+	if got := <-from; got != addr {
+		t.Errorf("the server saw the direct connection come from %v, want %v", got, addr)
+	}
+}
+
+// externalEchoServer serves echo on this host's first non-loopback IPv4
+// address, or skips the test where the host has none. from gives the
+// source address of each connection in turn.
+func externalEchoServer(t *testing.T) (addr netip.Addr, port uint16, from <-chan netip.Addr) {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Skipf("no interface addresses: %v", err)
+	}
+	for _, a := range addrs {
+		pfx, err := netip.ParsePrefix(a.String())
+		if err != nil || !pfx.Addr().Is4() || pfx.Addr().IsLoopback() || pfx.Addr().IsLinkLocalUnicast() {
+			continue
+		}
+		ln, err := net.Listen("tcp4", netip.AddrPortFrom(pfx.Addr(), 0).String())
+		if err != nil {
+			continue
+		}
+		t.Cleanup(func() { ln.Close() })
+		sources := make(chan netip.Addr, 16)
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				sources <- c.RemoteAddr().(*net.TCPAddr).AddrPort().Addr().Unmap()
+				go func() { defer c.Close(); io.Copy(c, c) }()
+			}
+		}()
+		return pfx.Addr(), uint16(ln.Addr().(*net.TCPAddr).Port), sources
+	}
+	t.Skip("this host has no non-loopback IPv4 address to stand for a remote destination")
+	return netip.Addr{}, 0, nil
 }
 
 // TestProxyUnusable checks Qt's refusal of proxies a socket cannot
