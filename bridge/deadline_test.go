@@ -9,6 +9,7 @@ import (
 
 	"github.com/qsock/qsock/bridge"
 	"github.com/qsock/qsock/internal/sockettest"
+	"github.com/qsock/qsock/socket"
 	"github.com/qsock/qsock/tcp"
 )
 
@@ -78,6 +79,9 @@ func TestWriteBackPressure(t *testing.T) {
 	defer c.Close()
 	p := <-peer
 	defer p.Close()
+	// The deadline is for the back-pressure, not for a connect that a
+	// loaded machine finishes late.
+	sockettest.Until(t, loop, "connected", func() bool { return s.State() == socket.ConnectedState })
 
 	const size = 64 << 20
 	c.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
