@@ -250,9 +250,12 @@ func (d *socks5Datagrams) WriteDatagram(p []byte, h *engine.DatagramHeader) (int
 	if !to.IsValid() {
 		return 0, &Error{Code: SocketAddressNotAvailableError, Op: "writeDatagram", Err: errors.New("socket: no destination for the datagram")}
 	}
+	if d.buf == nil {
+		d.buf = make([]byte, 1<<16+socks5HeaderMax)
+	}
 	msg := d.buf[:0]
 	if cap(msg) < 22+len(p) {
-		msg = make([]byte, 0, 22+len(p))
+		msg = make([]byte, 0, 22+len(p)) // larger than any UDP datagram: the send fails
 	}
 	msg = append(msg, 0, 0, 0)
 	if a := to.Addr().Unmap(); a.Is4() {
