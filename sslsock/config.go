@@ -30,6 +30,11 @@ type Configuration struct {
 	Ciphers []uint16
 	// AllowedNextProtocols is the ALPN list, most preferred first.
 	AllowedNextProtocols []string
+	// EllipticCurves lists the key-exchange groups to offer or accept
+	// (QSslConfiguration::setEllipticCurves, with crypto/tls's CurveID
+	// for QSslEllipticCurve); crypto/tls chooses their order. nil means
+	// crypto/tls's defaults.
+	EllipticCurves []tls.CurveID
 	// SessionPersistence keeps the session a server offers, in
 	// SessionTicket, so that a later connection can resume it: Qt's
 	// QSsl::SslOptionDisableSessionPersistence turned off. Off by
@@ -40,12 +45,18 @@ type Configuration struct {
 	// (QSslConfiguration::sessionTicket): opaque bytes in crypto/tls's
 	// serialization, not OpenSSL's, so not exchangeable with Qt's.
 	SessionTicket []byte
+	// Options holds the QSsl::SslOption flags that are on, except
+	// SSLOptionDisableSessionPersistence, which is SessionPersistence
+	// turned off; set and test them with SetSSLOption and TestSSLOption.
+	Options SSLOption
 }
 
 // DefaultConfiguration returns Qt's defaults: SecureProtocols (TLS 1.2
-// and later), AutoVerifyPeer, no depth limit, the system's roots.
+// and later), AutoVerifyPeer, no depth limit, the system's roots, and
+// Qt's default options (no empty fragments, no legacy renegotiation, no
+// compression, no session persistence).
 func DefaultConfiguration() Configuration {
-	return Configuration{Protocol: SecureProtocols, PeerVerifyMode: AutoVerifyPeer}
+	return Configuration{Protocol: SecureProtocols, PeerVerifyMode: AutoVerifyPeer, Options: defaultSSLOptions}
 }
 
 // errUnusableProtocol is why a handshake cannot start with the
@@ -114,10 +125,17 @@ func (c *Configuration) tlsConfig(server bool, serverName string, verify func(tl
 		MinVersion:         min,
 		MaxVersion:         max,
 		CipherSuites:       c.Ciphers,
+		CurvePreferences:   c.EllipticCurves,
 		NextProtos:         c.AllowedNextProtocols,
 		InsecureSkipVerify: true,
 		VerifyConnection:   verify,
 		ServerName:         serverName,
+		// Tickets off means no resumption at all, as OpenSSL's
+		// SSL_OP_NO_TICKET does on both sides.
+		SessionTicketsDisabled: c.Options&SSLOptionDisableSessionTickets != 0,
+	}
+	if !server && c.Options&SSLOptionDisableServerNameIndication != 0 {
+		tc.ServerName = "" // verify still checks the name it was given
 	}
 	if len(c.LocalCertificateChain) > 0 {
 		cert := tls.Certificate{PrivateKey: c.PrivateKey, Leaf: c.LocalCertificateChain[0]}
