@@ -88,3 +88,28 @@ func ExampleWriter_WriteVariant() {
 	// 00 00 00 08 00 00 00 00 01 00 00 00 08 00 70 00 6f 00 72 00 74 00 00 00 02 00 00 00 1f 90
 	// port 8080
 }
+
+// A Qt program that registered stream operators for its own type
+// (qRegisterMetaTypeStreamOperators<Point>()) sends it inside a QVariant;
+// registering the same streaming here reads and writes it.
+func ExampleRegisterUserType() {
+	type Point struct{ X, Y int32 }
+	datastream.RegisterUserType("Point", datastream.UserType{
+		Read: func(r *datastream.Reader) any { return Point{r.ReadInt32(), r.ReadInt32()} },
+		Write: func(w *datastream.Writer, v any) {
+			p := v.(Point)
+			w.WriteInt32(p.X)
+			w.WriteInt32(p.Y)
+		},
+	})
+	var buf bytes.Buffer
+	w := datastream.NewWriter(&buf)
+	w.SetVersion(datastream.Qt_5_15)
+	w.WriteVariant(datastream.Variant{Type: datastream.MetaTypeUser, TypeName: "Point", Value: Point{3, 4}})
+
+	r := datastream.NewReader(&buf)
+	r.SetVersion(datastream.Qt_5_15)
+	v := r.ReadVariant()
+	fmt.Println(v.TypeName, v.Value, r.Status())
+	// Output: Point {3 4} Ok
+}

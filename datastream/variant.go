@@ -103,8 +103,9 @@ var ErrUnsupportedVariant = errors.New("datastream: unsupported QVariant type or
 // Null is the isNull flag Qt streams from Qt_4_2 on (true for a QVariant
 // constructed from a type alone, such as QVariant(QMetaType::fromType<int>())).
 // A user type read from a stream keeps its TypeName; a QHostAddress is
-// decoded, other user types cannot be, so reading one sets ReadCorruptData,
-// as Qt does for a type it does not know. (QHostAddress is not one of Qt's
+// decoded, and so is a type registered with RegisterUserType; other user
+// types cannot be, so reading one sets ReadCorruptData, as Qt does for a
+// type it does not know. (QHostAddress is not one of Qt's
 // built-in QVariant types: QtNetwork registers it as a user type, whose
 // stream operators Qt 6 registers by itself and Qt 5 only after
 // qRegisterMetaTypeStreamOperators<QHostAddress>().)
@@ -215,7 +216,8 @@ func VariantOf(x any) (Variant, bool) {
 // application decides before Qt_6_0 and as Qt 6.4 decides from Qt_6_0 on;
 // Qt's GUI types count as known to Qt 5 and unknown to Qt 6, as they are
 // when QtGui is not loaded. Types Qt knows but this package cannot decode
-// (QRect, QLocale, QJsonValue, ...), a user type other than QHostAddress and
+// (QRect, QLocale, QJsonValue, ...), a user type neither QHostAddress nor
+// registered (RegisterUserType), and
 // a stream version before Qt_4_0 (Qt 3 numbering) set ReadCorruptData.
 // Variants nested deeper than 512 levels also set ReadCorruptData rather
 // than exhaust the stack.
@@ -240,6 +242,10 @@ func (r *Reader) ReadVariant() Variant {
 		v := Variant{Type: MetaTypeUser, Null: null, TypeName: string(name)}
 		if v.TypeName == hostAddressTypeName {
 			v.Value = r.ReadHostAddress()
+			return v
+		}
+		if ut, ok := userType(v.TypeName); ok {
+			v.Value = ut.Read(r)
 			return v
 		}
 		// Qt looks the name up among all types, built-in ones included:
@@ -401,8 +407,9 @@ func (r *Reader) ReadVariantMap() []Pair[String, Variant] {
 }
 
 // WriteVariant writes a QVariant as Qt does for the stream's version. A Value
-// that does not match Type, a user type other than QHostAddress, or a
-// version before Qt_4_0 sets WriteFailed with ErrUnsupportedVariant.
+// that does not match Type, a user type neither QHostAddress nor
+// registered (RegisterUserType), or a version before Qt_4_0 sets
+// WriteFailed with ErrUnsupportedVariant.
 func (w *Writer) WriteVariant(v Variant) {
 	if w.status != Ok {
 		return
@@ -431,6 +438,10 @@ func (w *Writer) WriteVariant(v Variant) {
 	}
 	if v.Type == MetaTypeUser {
 		w.WriteCString(v.TypeName)
+		if ut, ok := userType(v.TypeName); ok {
+			ut.Write(w, v.Value)
+			return
+		}
 	}
 	switch x := v.Value.(type) {
 	case nil:
@@ -545,6 +556,9 @@ func variantValueOK(v Variant) bool {
 	case MetaTypeQUuid:
 		_, ok = v.Value.(UUID)
 	case MetaTypeUser:
+		if _, registered := userType(v.TypeName); registered {
+			return true
+		}
 		_, ok = v.Value.(HostAddress)
 		ok = ok && v.TypeName == hostAddressTypeName
 	}
