@@ -190,11 +190,16 @@ func (l *Loop) turn(timeout time.Duration) error {
 func (l *Loop) dispatch(evs []pollEvent) {
 	var reads *readBatch // the batch's reads, made together (BatchReader)
 	if len(evs) > 1 {
-		reads = l.readBatched(evs)
+		if reads = l.readBatched(evs); reads != nil {
+			defer l.finishReads(reads, evs)
+		}
 	}
 	for i := range evs {
 		if l.p == nil {
 			break // released by Close inside a callback
+		}
+		if reads != nil {
+			reads.next = i + 1
 		}
 		if evs[i].token == wakeToken {
 			l.drainWake()
@@ -209,7 +214,7 @@ func (l *Loop) dispatch(evs []pollEvent) {
 		}
 	}
 	if reads != nil {
-		l.releaseReads(reads)
+		reads.next = len(evs)
 	}
 }
 

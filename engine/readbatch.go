@@ -36,6 +36,7 @@ type readBatch struct {
 	pos     []int32 // by event: the read's queue position, or -1
 	readers []BatchReader
 	res     []int32
+	next    int // the first event the dispatch has not reached
 }
 
 // readBatched makes the plain reads among evs in one submission and
@@ -99,6 +100,28 @@ func (b *readBatch) settle(i int) bool {
 	}
 	b.readers[p].ReadSettled(readResult(b.res[p]))
 	return true
+}
+
+// finishReads ends a batched dispatch. When a callback panicked, the
+// reads made for events the dispatch had not reached have their bytes in
+// the readers' buffers but no announcement, and the kernel will not
+// report them again: they are settled on a later turn (if their notifiers
+// are still registered then) while the panic unwinds through Run.
+func (l *Loop) finishReads(b *readBatch, evs []pollEvent) {
+	for i := b.next; i < len(evs) && i < len(b.pos); i++ {
+		p := b.pos[i]
+		if p < 0 {
+			continue
+		}
+		r, token := b.readers[p], evs[i].token
+		n, err := readResult(b.res[p])
+		l.Post(func() {
+			if l.notifierOf(token) != nil {
+				r.ReadSettled(n, err)
+			}
+		})
+	}
+	l.releaseReads(b)
 }
 
 // releaseReads gives the scratch space back to the loop.

@@ -202,3 +202,43 @@ func TestReadResult(t *testing.T) {
 		}
 	}
 }
+
+// A callback that panics leaves the loop usable (Loop.Run's promise):
+// a reader of the same batch that the dispatch had not reached still gets
+// its bytes announced, on the next turn, exactly once.
+func TestBatchedReadAfterPanic(t *testing.T) {
+	l := newBatchLoop(t)
+	var log batchLog
+	a := &testReader{name: "a", log: &log}
+	b := &testReader{name: "b", log: &log}
+	_, pa := watch(t, l, a)
+	_, pb := watch(t, l, b)
+	first := true
+	boom := func(int, error) {
+		if first {
+			first = false
+			panic("slot panicked")
+		}
+	}
+	a.settled, b.settled = boom, boom
+	unix.Write(pa, []byte("a"))
+	unix.Write(pb, []byte("b"))
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the slot's panic did not reach the caller")
+			}
+		}()
+		l.ProcessEvents(time.Second)
+	}()
+	if err := l.ProcessEvents(100 * time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	by := phases(t, log)
+	if d := cmp.Diff([]string{"a", "b"}, by["settled"]); d != "" {
+		t.Errorf("settled after the panic (-want +got):\n%s", d)
+	}
+	if a.got != "a" || b.got != "b" {
+		t.Errorf("read %q and %q", a.got, b.got)
+	}
+}
