@@ -389,14 +389,41 @@ func (l *Loop) runEndOfTurn() {
 	for len(l.turnEnd) > 0 {
 		batch := l.turnEnd
 		l.turnEnd = l.turnEndNext[:0]
+		// Nil while batch runs: if a handler panics, the two lists
+		// must not end up sharing an array.
+		l.turnEndNext = nil
 		if len(batch) < 2 || !l.sendBatched(batch) {
-			for i, h := range batch {
-				batch[i] = nil
-				h.EndOfTurn()
-			}
+			l.endEach(batch)
 		}
 		clear(batch)
 		l.turnEndNext = batch[:0]
+	}
+}
+
+// endEach calls every handler of batch. If one panics, the panic unwinds
+// through Run as always, and the handlers after it are kept for the end
+// of the next turn, so that none of them waits for ever (a socket whose
+// flush was scheduled would never schedule another).
+func (l *Loop) endEach(batch []EndOfTurner) {
+	i := 0
+	defer func() {
+		if i < len(batch) {
+			l.requeue(batch[i+1:])
+		}
+	}()
+	for ; i < len(batch); i++ {
+		h := batch[i]
+		batch[i] = nil
+		h.EndOfTurn()
+	}
+}
+
+// requeue keeps the handlers not yet run for the next turn's end.
+func (l *Loop) requeue(hs []EndOfTurner) {
+	for _, h := range hs {
+		if h != nil {
+			l.turnEnd = append(l.turnEnd, h)
+		}
 	}
 }
 

@@ -35,6 +35,17 @@ func (l *Loop) sendBatched(batch []EndOfTurner) bool {
 		return false // an injected fault must reach the send it aims at
 	}
 	writers, others := l.writers[:0], l.others[:0]
+	unrun := 0 // others[unrun:] have not been called
+	done := false
+	defer func() {
+		if !done {
+			// A slot panicked in a WriteSettled or an EndOfTurn: what
+			// has not run yet runs at the next turn's end.
+			l.requeue(others[unrun:])
+			l.requeue(batch)
+			l.writers, l.others = nil, nil
+		}
+	}()
 	for i, h := range batch {
 		batch[i] = nil
 		w, ok := h.(BatchWriter)
@@ -62,9 +73,11 @@ func (l *Loop) sendBatched(batch []EndOfTurner) bool {
 	if len(writers) > 0 {
 		l.flushRing(writers)
 	}
-	for _, h := range others {
+	for i, h := range others {
+		unrun = i + 1
 		h.EndOfTurn()
 	}
+	done = true
 	clear(others)
 	l.writers, l.others = writers[:0], others[:0]
 	return true
@@ -84,13 +97,24 @@ func (l *Loop) flushRing(writers []BatchWriter) {
 		n, werr := sendResult(l.writeRes[i])
 		w.WriteResult(n, werr, l.notes[i])
 	}
-	for i, w := range writers {
+	i := 0
+	defer func() {
+		// On a panic in a WriteSettled, the writers after it are settled
+		// on a later turn, with their results: their bytes have left.
+		for j := i + 1; j < len(writers); j++ {
+			w, note := writers[j], l.notes[j]
+			n, werr := sendResult(l.writeRes[j])
+			l.Post(func() { w.WriteSettled(n, werr, note) })
+			writers[j] = nil
+		}
+		for j := range l.iovs[:len(writers)] {
+			clear(l.iovs[j])
+		}
+	}()
+	for ; i < len(writers); i++ {
 		n, werr := sendResult(l.writeRes[i])
-		w.WriteSettled(n, werr, l.notes[i])
+		writers[i].WriteSettled(n, werr, l.notes[i])
 		writers[i] = nil
-	}
-	for i := range l.iovs[:len(writers)] {
-		clear(l.iovs[i])
 	}
 }
 
