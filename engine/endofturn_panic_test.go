@@ -47,6 +47,17 @@ func (s *sender) WriteSettled(n int, err error, note int) {
 	}
 }
 
+// closingLoop returns a new loop that the test closes at its end.
+func closingLoop(t *testing.T) *Loop {
+	t.Helper()
+	l, err := NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
 // processAfterPanic runs one turn, expecting a slot's panic to come out
 // of it, then another turn.
 func processAfterPanic(t *testing.T, l *Loop) {
@@ -68,11 +79,7 @@ func processAfterPanic(t *testing.T, l *Loop) {
 // handlers after it still run, at the next turn's end, once each: a
 // socket whose flush was scheduled must not wait for ever.
 func TestEndOfTurnAfterPanic(t *testing.T) {
-	l, err := NewLoop()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := closingLoop(t)
 	var log []string
 	a, b, c := &ender{name: "a", log: &log}, &ender{name: "b", log: &log, panic: true}, &ender{name: "c", log: &log}
 	l.EndOfTurn(a)
@@ -88,11 +95,7 @@ func TestEndOfTurnAfterPanic(t *testing.T) {
 // The same with the sends batched: writers after a panicking WriteSettled
 // are settled later (their bytes left), and plain handlers run later.
 func TestBatchedSendsAfterPanic(t *testing.T) {
-	l, err := NewLoop()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := closingLoop(t)
 	if l.ring == nil {
 		t.Skip("io_uring is not available here (old kernel, seccomp, or io_uring_disabled): sends are not batched")
 	}

@@ -59,11 +59,7 @@ func (r *testReader) ReadSettled(n int, err error) {
 // not available.
 func newBatchLoop(t *testing.T) *Loop {
 	t.Helper()
-	l, err := NewLoop()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
+	l := closingLoop(t)
 	if l.ring == nil {
 		t.Skip("io_uring is not available here (old kernel, seccomp, or io_uring_disabled): reads are not batched")
 	}

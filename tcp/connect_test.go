@@ -10,24 +10,31 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/qsock/qsock/engine"
 	"github.com/qsock/qsock/socket"
 	"github.com/qsock/qsock/tcp"
 )
 
-func TestConnectSuccessSequence(t *testing.T) {
-	l := newLoop(t)
+// connectLiteral connects a new socket on a new loop to a loopback
+// listener named by host, and returns what the recorder logged before
+// ConnectToHost returned; it waits for ConnectedState.
+func connectLiteral(t *testing.T, host string) (l *engine.Loop, s *tcp.Socket, ev *events, port uint16, syncPart []string) {
+	t.Helper()
+	l = newLoop(t)
 	ln, port := listener(t)
-	var s *tcp.Socket
-	var ev *events
-	var syncPart []string
 	l.Invoke(func() {
 		s = tcp.NewSocket(l)
 		ev = record(s)
-		s.ConnectToHost("127.0.0.1", port)
+		s.ConnectToHost(host, port)
 		syncPart = append(syncPart, ev.Log...)
 	})
 	accept(t, ln)
 	until(t, l, "connected", func() bool { return s.State() == socket.ConnectedState })
+	return l, s, ev, port, syncPart
+}
+
+func TestConnectSuccessSequence(t *testing.T) {
+	l, s, ev, port, syncPart := connectLiteral(t, "127.0.0.1")
 	// A literal address skips the lookup: Connecting and hostFound come
 	// before ConnectToHost returns.
 	if len(syncPart) != 3 {
@@ -50,19 +57,7 @@ func TestConnectSuccessSequence(t *testing.T) {
 // included: "127.1" connects to 127.0.0.1 without a lookup, and PeerName
 // stays what the caller gave.
 func TestConnectShortIPv4Literal(t *testing.T) {
-	l := newLoop(t)
-	ln, port := listener(t)
-	var s *tcp.Socket
-	var ev *events
-	var syncPart []string
-	l.Invoke(func() {
-		s = tcp.NewSocket(l)
-		ev = record(s)
-		s.ConnectToHost("127.1", port)
-		syncPart = append(syncPart, ev.Log...)
-	})
-	accept(t, ln)
-	until(t, l, "connected", func() bool { return s.State() == socket.ConnectedState })
+	l, s, _, _, syncPart := connectLiteral(t, "127.1")
 	if len(syncPart) != 3 {
 		t.Errorf("before ConnectToHost returned: %v, want a literal's three signals", syncPart)
 	}
