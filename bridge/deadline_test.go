@@ -83,9 +83,12 @@ func TestWriteBackPressure(t *testing.T) {
 	// loaded machine finishes late.
 	sockettest.Until(t, loop, "connected", func() bool { return s.State() == socket.ConnectedState })
 
+	// Made before the deadline starts: on a loaded machine where page
+	// faults are dear, making 64 MiB alone can outlast it.
 	const size = 64 << 20
+	buf := make([]byte, size)
 	c.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
-	n, err := c.Write(make([]byte, size))
+	n, err := c.Write(buf)
 	checkTimeout(t, err)
 	if n <= 0 || n >= size {
 		t.Fatalf("Write queued %d bytes; want some of %d", n, size)
