@@ -35,11 +35,10 @@ type Loop struct {
 	regs []registration
 	free []uint32
 
-	mu        sync.Mutex   // guards posted, closed
-	nposted   atomic.Int32 // len(posted), readable without the lock
-	posted    []func()
-	spare     []func()
-	droppable map[*func()]func() // PostOr's functions not yet run -> their dropped
+	mu      sync.Mutex   // guards posted, closed
+	nposted atomic.Int32 // len(posted), readable without the lock
+	posted  []postedFunc
+	spare   []postedFunc
 
 	closed      bool
 	polling     atomic.Bool // the loop is (about to be) blocked in wait
@@ -69,9 +68,13 @@ type Loop struct {
 // registration is one slot of the notifier table. The generation changes
 // every time the slot is reused, so a token from an old batch is stale.
 type registration struct {
-	n   *Notifier
-	gen uint32
+	n        *Notifier
+	gen      uint32
+	interest Events // the directions the poller watches for n
 }
+
+// token is the poller's name for the registration at idx.
+func (r *registration) token(idx uint32) uint64 { return uint64(idx)<<32 | uint64(r.gen) }
 
 // NewLoop creates a loop with its poller (epoll or kqueue) and wake-up
 // descriptor.
@@ -205,12 +208,12 @@ func (l *Loop) dispatch(evs []pollEvent) {
 			l.drainWake()
 			continue
 		}
-		n := l.notifierOf(evs[i].token)
-		if n == nil {
+		r := l.registrationOf(evs[i].token)
+		if r == nil {
 			continue // closed earlier in this batch, maybe reused since
 		}
 		if reads == nil || !reads.settle(i) {
-			n.deliver(evs[i].events)
+			r.n.deliver(r, evs[i].events)
 		}
 	}
 	if reads != nil {
@@ -218,10 +221,11 @@ func (l *Loop) dispatch(evs []pollEvent) {
 	}
 }
 
-// notifierOf returns the notifier a batch's token names, or nil for the
-// waker's token and for a notifier closed since (its slot may have been
-// reused: the generation tells).
-func (l *Loop) notifierOf(token uint64) *Notifier {
+// registrationOf returns the live registration a batch's token names, or
+// nil for the waker's token and for a notifier closed since (its slot may
+// have been reused: the generation tells). The pointer is good until the
+// next NewNotifier, which may grow the table.
+func (l *Loop) registrationOf(token uint64) *registration {
 	idx := uint32(token >> 32)
 	if token == wakeToken || int(idx) >= len(l.regs) {
 		return nil
@@ -230,12 +234,27 @@ func (l *Loop) notifierOf(token uint64) *Notifier {
 	if r.n == nil || r.gen != uint32(token) {
 		return nil
 	}
-	return r.n
+	return r
+}
+
+// notifierOf returns the notifier a batch's token names; see
+// registrationOf.
+func (l *Loop) notifierOf(token uint64) *Notifier {
+	if r := l.registrationOf(token); r != nil {
+		return r.n
+	}
+	return nil
 }
 
 func (l *Loop) drainWake() {
 	l.w.drain()
 	l.wakePending.Store(false)
+}
+
+// postedFunc is a function queued by Post, Invoke or PostOr; dropped,
+// PostOr's, runs instead of fn when the loop closes first.
+type postedFunc struct {
+	fn, dropped func()
 }
 
 func (l *Loop) runPosted() {
@@ -247,9 +266,16 @@ func (l *Loop) runPosted() {
 	l.posted, l.spare = l.spare[:0], nil
 	l.nposted.Store(0)
 	l.mu.Unlock()
-	for i, fn := range fns {
-		fns[i] = nil
-		fn()
+	for i, p := range fns {
+		fns[i] = postedFunc{}
+		if p.dropped != nil && l.isClosing() {
+			// Close ran in an earlier function of this batch, or on
+			// another goroutine: the batch left the queue before Close
+			// could drop it, so it is dropped here.
+			p.dropped()
+			continue
+		}
+		p.fn()
 	}
 	// The two slices alternate, so steady-state posting does not allocate.
 	l.mu.Lock()
@@ -286,7 +312,7 @@ func (l *Loop) TryPost(fn func()) bool {
 		l.mu.Unlock()
 		return false
 	}
-	l.posted = append(l.posted, fn)
+	l.posted = append(l.posted, postedFunc{fn: fn})
 	l.nposted.Add(1)
 	l.mu.Unlock()
 	l.wakeup()
@@ -295,31 +321,19 @@ func (l *Loop) TryPost(fn func()) bool {
 
 // PostOr is Post for a function that hands over a resource (an accepted
 // descriptor): if the loop is closed before fn runs — already, or later
-// with fn still queued — dropped is called instead, on the goroutine that
-// closes the loop or on the caller's when the loop is already closed, so
-// the resource can be released. Exactly one of fn and dropped runs.
+// with fn still queued — dropped is called instead, so the resource can be
+// released: on the caller's goroutine when the loop is already closed,
+// otherwise on the goroutine that closes the loop or on the loop's own
+// (when Close came while fn's batch was being run). Exactly one of fn and
+// dropped runs, and PostOr allocates nothing of its own.
 func (l *Loop) PostOr(fn, dropped func()) {
-	key := new(func())
-	run := func() {
-		l.mu.Lock()
-		_, mine := l.droppable[key]
-		delete(l.droppable, key)
-		l.mu.Unlock()
-		if mine {
-			fn()
-		}
-	}
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
 		dropped()
 		return
 	}
-	if l.droppable == nil {
-		l.droppable = make(map[*func()]func())
-	}
-	l.droppable[key] = dropped
-	l.posted = append(l.posted, run)
+	l.posted = append(l.posted, postedFunc{fn, dropped})
 	l.nposted.Add(1)
 	l.mu.Unlock()
 	l.wakeup()
@@ -341,13 +355,23 @@ func (l *Loop) Invoke(fn func()) {
 		l.mu.Unlock()
 		return
 	}
-	l.posted = append(l.posted, func() { defer close(done); fn() })
+	l.posted = append(l.posted, postedFunc{fn: func() { defer close(done); fn() }})
 	l.nposted.Add(1)
 	l.mu.Unlock()
 	l.wakeup()
 	select {
 	case <-done:
 	case <-l.closing:
+	}
+}
+
+// isClosing reports whether Close has been called.
+func (l *Loop) isClosing() bool {
+	select {
+	case <-l.closing:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -452,10 +476,14 @@ func (l *Loop) Close() error {
 		return nil
 	}
 	l.closed = true
+	var drops []func()
+	for _, p := range l.posted {
+		if p.dropped != nil {
+			drops = append(drops, p.dropped)
+		}
+	}
 	l.posted = nil
 	l.nposted.Store(0)
-	drops := l.droppable
-	l.droppable = nil
 	done := l.done
 	close(l.closing)
 	l.mu.Unlock()

@@ -27,7 +27,7 @@ func (e *NativeEngine) membership(group netip.Addr, ifIndex int, join bool) erro
 	case !group.IsValid() || !group.IsMulticast():
 		return opErr("setsockopt", unix.EINVAL)
 	case group.Is4():
-		return opErr("setsockopt", ipv4Membership(e.fd, group.As4(), ifIndex, join))
+		return opErr("setsockopt", ipv4Membership(int(e.fd), group.As4(), ifIndex, join))
 	case e.domain != unix.AF_INET6:
 		return opErr("setsockopt", unix.EAFNOSUPPORT)
 	}
@@ -36,16 +36,16 @@ func (e *NativeEngine) membership(group netip.Addr, ifIndex int, join bool) erro
 		name = unix.IPV6_LEAVE_GROUP
 	}
 	mreq := &unix.IPv6Mreq{Multiaddr: group.As16(), Interface: uint32(ifIndex)}
-	return opErr("setsockopt", sysSetsockoptIPv6Mreq(e.fd, unix.IPPROTO_IPV6, name, mreq))
+	return opErr("setsockopt", sysSetsockoptIPv6Mreq(int(e.fd), unix.IPPROTO_IPV6, name, mreq))
 }
 
 // SetMulticastInterface chooses the interface outgoing multicast leaves
 // by (0: the kernel's choice).
 func (e *NativeEngine) SetMulticastInterface(ifIndex int) error {
 	if e.domain == unix.AF_INET6 {
-		return opErr("setsockopt", sysSetsockoptInt(e.fd, unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_IF, ifIndex))
+		return opErr("setsockopt", sysSetsockoptInt(int(e.fd), unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_IF, ifIndex))
 	}
-	return opErr("setsockopt", setIPv4MulticastIf(e.fd, ifIndex))
+	return opErr("setsockopt", setIPv4MulticastIf(int(e.fd), ifIndex))
 }
 
 // MulticastInterface returns the outgoing multicast interface (0: unset).
@@ -53,13 +53,13 @@ func (e *NativeEngine) SetMulticastInterface(ifIndex int) error {
 // interface as Qt does; an interface without an IPv4 address reads as 0.
 func (e *NativeEngine) MulticastInterface() (int, error) {
 	if e.domain == unix.AF_INET6 {
-		v, err := sysGetsockoptInt(e.fd, unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_IF)
+		v, err := sysGetsockoptInt(int(e.fd), unix.IPPROTO_IPV6, unix.IPV6_MULTICAST_IF)
 		if err != nil {
 			return 0, opErr("getsockopt", err)
 		}
 		return v, nil
 	}
-	a, err := sysGetsockoptInet4Addr(e.fd, unix.IPPROTO_IP, unix.IP_MULTICAST_IF)
+	a, err := sysGetsockoptInet4Addr(int(e.fd), unix.IPPROTO_IP, unix.IP_MULTICAST_IF)
 	if err != nil {
 		return 0, opErr("getsockopt", err)
 	}

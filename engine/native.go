@@ -14,28 +14,29 @@ import (
 // side (Write, Writev, WriteDatagram) keep separate scratch space, so one
 // reader and one writer may run at once, as a net.Conn bridge needs.
 type NativeEngine struct {
-	fd     int
-	domain int32 // 32 bits each: the engine then fits a 32-byte allocation
-	sotype int32
-	r      *msgScratch // read side, made on first use
-	w      *msgScratch // write side, made on first use
+	// An idle connection holds one engine, so it fits a 16-byte
+	// allocation: descriptor numbers fit 32 bits, families and types 8.
+	fd     int32
+	domain uint8
+	sotype uint8
+	sc     *scratchPair // made on first use
 }
+
+// scratchPair is the read side's and the write side's scratch area.
+type scratchPair struct{ r, w msgScratch }
 
 // An idle connection should cost little memory: the scratch areas (about
 // 230 bytes each) exist only once a call needs them.
-func (e *NativeEngine) rs() *msgScratch {
-	if e.r == nil {
-		e.r = new(msgScratch)
+func (e *NativeEngine) scratch() *scratchPair {
+	if e.sc == nil {
+		e.sc = new(scratchPair)
 	}
-	return e.r
+	return e.sc
 }
 
-func (e *NativeEngine) ws() *msgScratch {
-	if e.w == nil {
-		e.w = new(msgScratch)
-	}
-	return e.w
-}
+func (e *NativeEngine) rs() *msgScratch { return &e.scratch().r }
+
+func (e *NativeEngine) ws() *msgScratch { return &e.scratch().w }
 
 // msgScratch is a msghdr and everything it points at, kept in the engine so
 // that readv/writev/recvmsg/sendmsg allocate nothing per call.
@@ -61,7 +62,7 @@ func NewNativeEngine(domain, sotype int) (*NativeEngine, error) {
 	if err != nil {
 		return nil, opErr("socket", err)
 	}
-	e := &NativeEngine{fd: fd, domain: int32(domain), sotype: int32(sotype)}
+	e := &NativeEngine{fd: int32(fd), domain: uint8(domain), sotype: uint8(sotype)}
 	if domain == unix.AF_INET6 {
 		// BSDs default to v6-only; Linux follows a sysctl. Qt asks for
 		// dual-stack explicitly, and so do we.
@@ -109,7 +110,7 @@ func AdoptNativeEngine(fd int) (*NativeEngine, error) {
 	if err := adoptPrepare(fd); err != nil {
 		return nil, opErr("setsockopt", err)
 	}
-	return &NativeEngine{fd: fd, domain: int32(domain), sotype: int32(sotype)}, nil
+	return &NativeEngine{fd: int32(fd), domain: uint8(domain), sotype: uint8(sotype)}, nil
 }
 
 // AcceptedEngine wraps fd, a connection that Accept returned on a
@@ -119,11 +120,11 @@ func AdoptNativeEngine(fd int) (*NativeEngine, error) {
 // the socket itself needs.
 func AcceptedEngine(fd, domain, sotype int) *NativeEngine {
 	adoptPrepare(fd) // SO_NOSIGPIPE where a descriptor needs it (darwin)
-	return &NativeEngine{fd: fd, domain: int32(domain), sotype: int32(sotype)}
+	return &NativeEngine{fd: int32(fd), domain: uint8(domain), sotype: uint8(sotype)}
 }
 
 // FD returns the descriptor, or -1 after Close.
-func (e *NativeEngine) FD() int { return e.fd }
+func (e *NativeEngine) FD() int { return int(e.fd) }
 
 // Domain returns the address family the socket was created with.
 func (e *NativeEngine) Domain() int { return int(e.domain) }
@@ -133,7 +134,7 @@ func (e *NativeEngine) Type() int { return int(e.sotype) }
 
 // Listen marks a bound stream socket as accepting connections.
 func (e *NativeEngine) Listen(backlog int) error {
-	return opErr("listen", ignoringEINTR(func() error { return sysListen(e.fd, backlog) }))
+	return opErr("listen", ignoringEINTR(func() error { return sysListen(int(e.fd), backlog) }))
 }
 
 // Accept returns the next pending connection's descriptor, non-blocking
@@ -143,7 +144,7 @@ func (e *NativeEngine) Listen(backlog int) error {
 // the listener's.
 func (e *NativeEngine) Accept() (fd int, err error) {
 	for {
-		fd, err = sysAccept(e.fd)
+		fd, err = sysAccept(int(e.fd))
 		switch err {
 		case nil:
 			return fd, nil
@@ -157,7 +158,7 @@ func (e *NativeEngine) Accept() (fd int, err error) {
 // Shutdown shuts down the reading side, the writing side or both
 // (unix.SHUT_RD, SHUT_WR, SHUT_RDWR) without releasing the descriptor.
 func (e *NativeEngine) Shutdown(how int) error {
-	return opErr("shutdown", ignoringEINTR(func() error { return sysShutdown(e.fd, how) }))
+	return opErr("shutdown", ignoringEINTR(func() error { return sysShutdown(int(e.fd), how) }))
 }
 
 // Close releases the descriptor. It is idempotent: a second call returns
@@ -166,12 +167,12 @@ func (e *NativeEngine) Shutdown(how int) error {
 // Linux the descriptor is gone by then and a retry could close a reused
 // number.
 func (e *NativeEngine) Close() error {
-	fd := e.fd
+	fd := int(e.fd)
 	if fd < 0 {
 		return opErr("close", unix.EBADF)
 	}
 	e.fd = -1
-	e.r, e.w = nil, nil
+	e.sc = nil
 	if err := sysClose(fd); err != nil && err != unix.EINTR {
 		return opErr("close", err)
 	}
@@ -182,7 +183,7 @@ func (e *NativeEngine) Close() error {
 // for a datagram socket, the size of the next datagram on Linux, the whole
 // queue on some BSDs.
 func (e *NativeEngine) BytesAvailable() (int, error) {
-	n, err := unix.IoctlGetInt(e.fd, fionread)
+	n, err := unix.IoctlGetInt(int(e.fd), fionread)
 	if err != nil {
 		return 0, opErr("ioctl", err)
 	}

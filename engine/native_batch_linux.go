@@ -98,7 +98,7 @@ func (e *NativeEngine) ReadDatagrams(bufs [][]byte, hdrs []DatagramHeader, sizes
 			m.hdr.SetControllen(readOOBSize)
 		}
 	}
-	n, err := ignoringEINTRIO(func() (int, error) { return sysRecvmmsg(e.fd, msgs, 0) })
+	n, err := ignoringEINTRIO(func() (int, error) { return sysRecvmmsg(int(e.fd), msgs, 0) })
 	if err == nil {
 		for i := range n {
 			m := &msgs[i]
@@ -156,7 +156,7 @@ func (e *NativeEngine) WriteDatagrams(bufs [][]byte, hdrs []DatagramHeader) (int
 		var n int
 		if len(msgs) > 0 {
 			var serr error
-			n, serr = ignoringEINTRIO(func() (int, error) { return sysSendmmsg(e.fd, msgs, msgNoSignal) })
+			n, serr = ignoringEINTRIO(func() (int, error) { return sysSendmmsg(int(e.fd), msgs, msgNoSignal) })
 			if serr != nil {
 				n, err = 0, wrapErr("sendmmsg", serr)
 			}

@@ -15,14 +15,14 @@ func (e *NativeEngine) Bind(ap netip.AddrPort) error {
 	if err != nil {
 		return opErr("bind", err)
 	}
-	return opErr("bind", ignoringEINTR(func() error { return sysBind(e.fd, sa) }))
+	return opErr("bind", ignoringEINTR(func() error { return sysBind(int(e.fd), sa) }))
 }
 
 // BindPath binds an AF_UNIX socket to a filesystem path; a leading '@'
 // names Linux's abstract namespace instead (no file is created).
 func (e *NativeEngine) BindPath(path string) error {
 	sa := &unix.SockaddrUnix{Name: path}
-	return opErr("bind", ignoringEINTR(func() error { return sysBind(e.fd, sa) }))
+	return opErr("bind", ignoringEINTR(func() error { return sysBind(int(e.fd), sa) }))
 }
 
 // Connect starts connecting to ap: nil when connected at once (always so
@@ -45,7 +45,7 @@ func (e *NativeEngine) ConnectPath(path string) error {
 }
 
 func (e *NativeEngine) connect(sa unix.Sockaddr) error {
-	switch err := sysConnect(e.fd, sa); err {
+	switch err := sysConnect(int(e.fd), sa); err {
 	case nil, unix.EISCONN:
 		return nil
 	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
@@ -62,7 +62,7 @@ func (e *NativeEngine) connect(sa unix.Sockaddr) error {
 // ECONNREFUSED (read from SO_ERROR, which also clears it).
 func (e *NativeEngine) ConnectResult() error {
 	v, err := ignoringEINTRIO(func() (int, error) {
-		return sysGetsockoptInt(e.fd, unix.SOL_SOCKET, unix.SO_ERROR)
+		return sysGetsockoptInt(int(e.fd), unix.SOL_SOCKET, unix.SO_ERROR)
 	})
 	if err != nil {
 		return opErr("getsockopt", err)
@@ -76,7 +76,7 @@ func (e *NativeEngine) ConnectResult() error {
 // LocalAddr returns the bound address (getsockname). A v4-mapped address
 // stays as the kernel reports it.
 func (e *NativeEngine) LocalAddr() (netip.AddrPort, error) {
-	ap, err := sockName(e.fd, false)
+	ap, err := sockName(int(e.fd), false)
 	if err != nil {
 		return netip.AddrPort{}, opErr("getsockname", err)
 	}
@@ -87,7 +87,7 @@ func (e *NativeEngine) LocalAddr() (netip.AddrPort, error) {
 // dual-stack socket reached over IPv4 shows as v4-mapped (::ffff:a.b.c.d),
 // as in Qt.
 func (e *NativeEngine) PeerAddr() (netip.AddrPort, error) {
-	ap, err := sockName(e.fd, true)
+	ap, err := sockName(int(e.fd), true)
 	if err != nil {
 		return netip.AddrPort{}, opErr("getpeername", err)
 	}
@@ -97,7 +97,7 @@ func (e *NativeEngine) PeerAddr() (netip.AddrPort, error) {
 // LocalPath returns the AF_UNIX path the socket is bound to ("" when
 // unnamed; a leading '@' for the abstract namespace).
 func (e *NativeEngine) LocalPath() (string, error) {
-	sa, err := unix.Getsockname(e.fd)
+	sa, err := unix.Getsockname(int(e.fd))
 	if err != nil {
 		return "", opErr("getsockname", err)
 	}
@@ -107,7 +107,7 @@ func (e *NativeEngine) LocalPath() (string, error) {
 // PeerPath returns the AF_UNIX path of the peer's socket ("" when the
 // peer is unnamed, as a connecting client usually is).
 func (e *NativeEngine) PeerPath() (string, error) {
-	sa, err := unix.Getpeername(e.fd)
+	sa, err := unix.Getpeername(int(e.fd))
 	if err != nil {
 		return "", opErr("getpeername", err)
 	}

@@ -8,11 +8,11 @@ func (e *NativeEngine) PeerCredentials() (pid, uid, gid int, err error) {
 	if err := hook(SysGetsockopt); err != nil {
 		return -1, -1, -1, opErr("getsockopt", err)
 	}
-	cred, err := unix.GetsockoptXucred(e.fd, unix.SOL_LOCAL, unix.LOCAL_PEERCRED)
+	cred, err := unix.GetsockoptXucred(int(e.fd), unix.SOL_LOCAL, unix.LOCAL_PEERCRED)
 	if err != nil {
 		return -1, -1, -1, opErr("getsockopt", err)
 	}
-	pid, err = unix.GetsockoptInt(e.fd, unix.SOL_LOCAL, unix.LOCAL_PEERPID)
+	pid, err = unix.GetsockoptInt(int(e.fd), unix.SOL_LOCAL, unix.LOCAL_PEERPID)
 	if err != nil {
 		pid = -1
 	}

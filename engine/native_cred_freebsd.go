@@ -9,7 +9,7 @@ func (e *NativeEngine) PeerCredentials() (pid, uid, gid int, err error) {
 	if err := hook(SysGetsockopt); err != nil {
 		return -1, -1, -1, opErr("getsockopt", err)
 	}
-	cred, err := unix.GetsockoptXucred(e.fd, unix.SOL_LOCAL, unix.LOCAL_PEERCRED)
+	cred, err := unix.GetsockoptXucred(int(e.fd), unix.SOL_LOCAL, unix.LOCAL_PEERCRED)
 	if err != nil {
 		return -1, -1, -1, opErr("getsockopt", err)
 	}

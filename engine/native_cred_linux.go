@@ -8,7 +8,7 @@ func (e *NativeEngine) PeerCredentials() (pid, uid, gid int, err error) {
 	if err := hook(SysGetsockopt); err != nil {
 		return -1, -1, -1, opErr("getsockopt", err)
 	}
-	cred, err := unix.GetsockoptUcred(e.fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
+	cred, err := unix.GetsockoptUcred(int(e.fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
 	if err != nil {
 		return -1, -1, -1, opErr("getsockopt", err)
 	}

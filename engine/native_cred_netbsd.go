@@ -8,7 +8,7 @@ func (e *NativeEngine) PeerCredentials() (pid, uid, gid int, err error) {
 	const localPeereid = 3 // LOCAL_PEEREID at level 0, from <sys/un.h>
 	var id struct{ pid, uid, gid int32 }
 	n := uint32(unsafe.Sizeof(id))
-	if err := sysGetsockoptRaw(e.fd, 0, localPeereid, unsafe.Pointer(&id), &n); err != nil {
+	if err := sysGetsockoptRaw(int(e.fd), 0, localPeereid, unsafe.Pointer(&id), &n); err != nil {
 		return -1, -1, -1, opErr("getsockopt", err)
 	}
 	return int(id.pid), int(id.uid), int(id.gid), nil

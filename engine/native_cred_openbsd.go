@@ -11,7 +11,7 @@ import (
 func (e *NativeEngine) PeerCredentials() (pid, uid, gid int, err error) {
 	var cred struct{ uid, gid, pid int32 }
 	n := uint32(unsafe.Sizeof(cred))
-	if err := sysGetsockoptRaw(e.fd, unix.SOL_SOCKET, unix.SO_PEERCRED, unsafe.Pointer(&cred), &n); err != nil {
+	if err := sysGetsockoptRaw(int(e.fd), unix.SOL_SOCKET, unix.SO_PEERCRED, unsafe.Pointer(&cred), &n); err != nil {
 		return -1, -1, -1, opErr("getsockopt", err)
 	}
 	return int(cred.pid), int(cred.uid), int(cred.gid), nil

@@ -68,7 +68,7 @@ func (e *NativeEngine) readDatagram(p []byte, h *DatagramHeader, flags int) (int
 		s.msg.Control = &s.oob[0]
 		s.msg.SetControllen(len(s.oob))
 	}
-	n, err := ignoringEINTRIO(func() (int, error) { return sysRecvmsg(e.fd, &s.msg, flags) })
+	n, err := ignoringEINTRIO(func() (int, error) { return sysRecvmsg(int(e.fd), &s.msg, flags) })
 	if err != nil {
 		s.clear()
 		return 0, wrapErr("recvmsg", err)
@@ -97,7 +97,7 @@ func (e *NativeEngine) WriteDatagram(p []byte, h *DatagramHeader) (int, error) {
 			return 0, opErr("sendmsg", err)
 		}
 	}
-	n, err := ignoringEINTRIO(func() (int, error) { return sysSendmsg(e.fd, &s.msg) })
+	n, err := ignoringEINTRIO(func() (int, error) { return sysSendmsg(int(e.fd), &s.msg) })
 	s.clear()
 	if err != nil {
 		return 0, wrapErr("sendmsg", err)

@@ -60,7 +60,7 @@ func (e *NativeEngine) PendingDatagramSize() (int, error) {
 	s := e.rs()
 	s.setIov1(nil)
 	_, err := ignoringEINTRIO(func() (int, error) {
-		return sysRecvmsg(e.fd, &s.msg, unix.MSG_PEEK)
+		return sysRecvmsg(int(e.fd), &s.msg, unix.MSG_PEEK)
 	})
 	s.clear()
 	if err != nil {

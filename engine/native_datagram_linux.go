@@ -55,7 +55,7 @@ func (e *NativeEngine) PendingDatagramSize() (int, error) {
 	s := e.rs()
 	s.setIov1(nil)
 	n, err := ignoringEINTRIO(func() (int, error) {
-		return sysRecvmsg(e.fd, &s.msg, unix.MSG_PEEK|unix.MSG_TRUNC)
+		return sysRecvmsg(int(e.fd), &s.msg, unix.MSG_PEEK|unix.MSG_TRUNC)
 	})
 	s.clear()
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 // nothing, (0, io.EOF) when a stream peer shut down its writing side. On a
 // datagram socket 0 is an empty datagram, not the end.
 func (e *NativeEngine) Read(p []byte) (int, error) {
-	n, err := ignoringEINTRIO(func() (int, error) { return sysRead(e.fd, p) })
+	n, err := ignoringEINTRIO(func() (int, error) { return sysRead(int(e.fd), p) })
 	if err != nil {
 		return 0, wrapErr("read", err)
 	}
@@ -39,7 +39,7 @@ func (e *NativeEngine) Write(p []byte) (int, error) {
 func (e *NativeEngine) Readv(bufs [][]byte) (int, error) {
 	s := e.rs()
 	want := s.setIovs(bufs)
-	n, err := ignoringEINTRIO(func() (int, error) { return sysReadv(e.fd, &s.msg) })
+	n, err := ignoringEINTRIO(func() (int, error) { return sysReadv(int(e.fd), &s.msg) })
 	s.clear()
 	if err != nil {
 		return 0, wrapErr("readv", err)
@@ -64,7 +64,7 @@ func (e *NativeEngine) Writev(bufs [][]byte) (int, error) {
 		s.clear()
 		return 0, nil
 	}
-	n, err := ignoringEINTRIO(func() (int, error) { return sysWritev(e.fd, &s.msg) })
+	n, err := ignoringEINTRIO(func() (int, error) { return sysWritev(int(e.fd), &s.msg) })
 	s.clear()
 	if err != nil {
 		return 0, wrapErr("writev", err)

@@ -17,13 +17,13 @@ type Handler interface {
 // A Notifier belongs to its loop's goroutine. It never closes the
 // descriptor: the owner closes the notifier first, then the descriptor.
 type Notifier struct {
-	loop     *Loop
-	fd       int
-	h        Handler
-	token    uint64
-	interest Events
-	closed   bool
-	idx      uint32
+	// An idle connection holds one notifier, so it is kept to 32 bytes:
+	// the interest and the generation live in the loop's registration
+	// table, and a notifier is closed once its entry names another.
+	loop *Loop
+	h    Handler
+	fd   int32
+	idx  uint32
 }
 
 // NewNotifier registers fd with the loop. Both directions start disabled.
@@ -41,13 +41,32 @@ func (l *Loop) NewNotifier(fd int, h Handler) (*Notifier, error) {
 	}
 	r := &l.regs[idx]
 	r.gen++
-	nt := &Notifier{loop: l, fd: fd, h: h, idx: idx, token: uint64(idx)<<32 | uint64(r.gen)}
-	r.n = nt
+	nt := &Notifier{loop: l, fd: int32(fd), h: h, idx: idx}
+	r.n, r.interest = nt, 0
 	return nt, nil
 }
 
+// reg returns the notifier's registration, or nil once it is closed.
+func (n *Notifier) reg() *registration {
+	regs := n.loop.regs
+	if int(n.idx) < len(regs) {
+		if r := &regs[n.idx]; r.n == n {
+			return r
+		}
+	}
+	return nil
+}
+
+// interest returns the directions being watched; none once closed.
+func (n *Notifier) interest() Events {
+	if r := n.reg(); r != nil {
+		return r.interest
+	}
+	return 0
+}
+
 // FD returns the watched descriptor.
-func (n *Notifier) FD() int { return n.fd }
+func (n *Notifier) FD() int { return int(n.fd) }
 
 // Loop returns the loop the notifier is registered on.
 func (n *Notifier) Loop() *Loop { return n.loop }
@@ -55,38 +74,39 @@ func (n *Notifier) Loop() *Loop { return n.loop }
 // SetEnabled sets the directions to watch (Readable, Writable or both).
 func (n *Notifier) SetEnabled(ev Events) error {
 	ev &= Readable | Writable
-	if n.closed || ev == n.interest {
+	r := n.reg()
+	if r == nil || ev == r.interest {
 		return nil
 	}
 	if n.loop.p == nil {
 		return ErrLoopClosed
 	}
-	if err := n.loop.p.update(n.fd, n.token, n.interest, ev); err != nil {
+	if err := n.loop.p.update(int(n.fd), r.token(n.idx), r.interest, ev); err != nil {
 		return err
 	}
-	n.interest = ev
+	r.interest = ev
 	return nil
 }
 
 // SetReadEnabled turns read readiness notification on or off
 // (QSocketNotifier::setEnabled on the Read notifier).
 func (n *Notifier) SetReadEnabled(on bool) error {
-	return n.SetEnabled(with(n.interest, Readable, on))
+	return n.SetEnabled(with(n.interest(), Readable, on))
 }
 
 // SetWriteEnabled turns write readiness notification on or off.
 func (n *Notifier) SetWriteEnabled(on bool) error {
-	return n.SetEnabled(with(n.interest, Writable, on))
+	return n.SetEnabled(with(n.interest(), Writable, on))
 }
 
 // Enabled returns the directions being watched.
-func (n *Notifier) Enabled() Events { return n.interest }
+func (n *Notifier) Enabled() Events { return n.interest() }
 
 // ReadEnabled reports whether read readiness is watched.
-func (n *Notifier) ReadEnabled() bool { return n.interest&Readable != 0 }
+func (n *Notifier) ReadEnabled() bool { return n.interest()&Readable != 0 }
 
 // WriteEnabled reports whether write readiness is watched.
-func (n *Notifier) WriteEnabled() bool { return n.interest&Writable != 0 }
+func (n *Notifier) WriteEnabled() bool { return n.interest()&Writable != 0 }
 
 func with(set, bit Events, on bool) Events {
 	if on {
@@ -100,25 +120,24 @@ func with(set, bit Events, on bool) Events {
 // reused by a new notifier before the batch ends. Close is idempotent and
 // does not close the descriptor.
 func (n *Notifier) Close() {
-	if n.closed {
+	r := n.reg()
+	if r == nil {
 		return
 	}
-	n.closed = true
 	l := n.loop
-	if n.interest != 0 && l.p != nil {
+	if r.interest != 0 && l.p != nil {
 		// Errors are ignored: the descriptor may already be closed, in
 		// which case the kernel dropped the registration itself.
-		_ = l.p.update(n.fd, n.token, n.interest, 0)
+		_ = l.p.update(int(n.fd), r.token(n.idx), r.interest, 0)
 	}
-	n.interest = 0
-	if r := &l.regs[n.idx]; r.n == n {
-		r.n = nil
-		l.free = append(l.free, n.idx)
-	}
+	r.n, r.interest = nil, 0
+	l.free = append(l.free, n.idx)
 }
 
-func (n *Notifier) deliver(ev Events) {
-	ev &= n.interest | Hangup
+// deliver hands ev, cut to the directions r (the notifier's registration)
+// watches, to the handler.
+func (n *Notifier) deliver(r *registration, ev Events) {
+	ev &= r.interest | Hangup
 	if ev&(Readable|Writable) == 0 {
 		// A hang-up on a direction nobody watches is reported when the
 		// handler next enables one.

@@ -107,7 +107,7 @@ func (e *NativeEngine) sockopt(o Option) (level, name int, err error) {
 // SetOption sets o to v. Flags take 0 or non-zero; sizes are in bytes.
 func (e *NativeEngine) SetOption(o Option, v int) error {
 	if o == NonBlockingOption {
-		return opErr("fcntl", unix.SetNonblock(e.fd, v != 0))
+		return opErr("fcntl", unix.SetNonblock(int(e.fd), v != 0))
 	}
 	level, name, err := e.sockopt(o)
 	if err != nil {
@@ -117,12 +117,12 @@ func (e *NativeEngine) SetOption(o Option, v int) error {
 		v = 1
 	}
 	if byteSized(level, name) {
-		err = ignoringEINTR(func() error { return sysSetsockoptByte(e.fd, level, name, byte(v)) })
+		err = ignoringEINTR(func() error { return sysSetsockoptByte(int(e.fd), level, name, byte(v)) })
 	} else {
-		err = ignoringEINTR(func() error { return sysSetsockoptInt(e.fd, level, name, v) })
+		err = ignoringEINTR(func() error { return sysSetsockoptInt(int(e.fd), level, name, v) })
 	}
 	if err == nil && o == ReceivePacketInfoOption && level == unix.IPPROTO_IP {
-		err = setPktinfoCompanion(e.fd, v)
+		err = setPktinfoCompanion(int(e.fd), v)
 	}
 	if err == nil && o == ReceiveHopLimitOption && e.domain == unix.AF_INET6 {
 		// IPv4 datagrams reaching a dual-stack socket carry only IPv4
@@ -130,7 +130,7 @@ func (e *NativeEngine) SetOption(o Option, v int) error {
 		// Qt leaves it unknown there, we ask for it too. Best effort: a
 		// system that refuses IP-level options on AF_INET6 just keeps
 		// reporting -1 for IPv4 senders.
-		_ = sysSetsockoptInt(e.fd, unix.IPPROTO_IP, unix.IP_RECVTTL, v)
+		_ = sysSetsockoptInt(int(e.fd), unix.IPPROTO_IP, unix.IP_RECVTTL, v)
 	}
 	return opErr("setsockopt", err)
 }
@@ -139,7 +139,7 @@ func (e *NativeEngine) SetOption(o Option, v int) error {
 // doubles the requested size for its bookkeeping); flags are 0 or 1.
 func (e *NativeEngine) Option(o Option) (int, error) {
 	if o == NonBlockingOption {
-		fl, err := unix.FcntlInt(uintptr(e.fd), unix.F_GETFL, 0)
+		fl, err := unix.FcntlInt(uintptr(int(e.fd)), unix.F_GETFL, 0)
 		if err != nil {
 			return 0, opErr("fcntl", err)
 		}
@@ -152,10 +152,10 @@ func (e *NativeEngine) Option(o Option) (int, error) {
 	var v int
 	if byteSized(level, name) {
 		var b byte
-		b, err = sysGetsockoptByte(e.fd, level, name)
+		b, err = sysGetsockoptByte(int(e.fd), level, name)
 		v = int(b)
 	} else {
-		v, err = ignoringEINTRIO(func() (int, error) { return sysGetsockoptInt(e.fd, level, name) })
+		v, err = ignoringEINTRIO(func() (int, error) { return sysGetsockoptInt(int(e.fd), level, name) })
 	}
 	if err != nil {
 		return 0, opErr("getsockopt", err)

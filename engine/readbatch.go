@@ -56,11 +56,12 @@ func (l *Loop) readBatched(evs []pollEvent) *readBatch {
 	pos := b.pos[:0]
 	for i := range evs {
 		pos = append(pos, -1)
-		n := l.notifierOf(evs[i].token)
-		if n == nil || l.ring.full() {
+		reg := l.registrationOf(evs[i].token)
+		if reg == nil || l.ring.full() {
 			continue
 		}
-		if ev := evs[i].events & (n.interest | Hangup); ev&Writable != 0 || ev&Readable == 0 {
+		n := reg.n
+		if ev := evs[i].events & (reg.interest | Hangup); ev&Writable != 0 || ev&Readable == 0 {
 			continue
 		}
 		r, ok := n.h.(BatchReader)

@@ -26,7 +26,7 @@ func sendmsg(fd int, msg *unix.Msghdr, flags int) (int, error)
 func sendOne(e *NativeEngine, p []byte) (int, error) {
 	s := e.ws()
 	s.setIov1(p)
-	n, err := sysWrite(e.fd, &s.msg)
+	n, err := sysWrite(int(e.fd), &s.msg)
 	s.clear()
 	return n, err
 }

@@ -37,7 +37,7 @@ func sendmsg(fd int, msg *unix.Msghdr, flags int) (int, error) {
 // sendOne sends one buffer with send(2): for a single buffer the kernel
 // is spared copying in a msghdr and an iovec array.
 func sendOne(e *NativeEngine, p []byte) (int, error) {
-	return sysSend(e.fd, p)
+	return sysSend(int(e.fd), p)
 }
 
 // sysSend is a stream write of one buffer (send with msgNoSignal); it

@@ -13,7 +13,7 @@ import (
 // Hang-up and error conditions count as readable (and as writable when
 // write was asked), because the next read or write is what reports them.
 func (e *NativeEngine) Wait(read, write bool, timeout time.Duration) (readable, writable bool, err error) {
-	return WaitFD(e.fd, read, write, timeout)
+	return WaitFD(int(e.fd), read, write, timeout)
 }
 
 // WaitFD is Wait on any descriptor, for the loop's and the tests' own
