@@ -64,13 +64,12 @@ type AbstractSocket struct {
 	notifier *engine.Notifier
 	x        *socketExtra // nil until a rarely used field is set
 
-	state State
-
-	localAddr netip.Addr
-	peerAddr  netip.Addr
+	localAddr packedAddr // zone, if any, in x.localZone
+	peerAddr  packedAddr // zone, if any, in x.peerZone
 	localPort uint16
 	peerPort  uint16
 
+	st       uint8 // State: Qt's numbers fit
 	typ      int8  // SocketType: Qt's numbers fit
 	openMode uint8 // OpenMode: Qt's flags fit
 	flags    socketFlags
@@ -126,6 +125,8 @@ type socketExtra struct {
 	errString      string
 	lastErr        error
 	peerName       string
+	localZone      string        // LocalAddress's IPv6 zone
+	peerZone       string        // PeerAddress's IPv6 zone
 	connectTimeout time.Duration // used when hasTimeout
 	hasTimeout     bool
 	pauseMode      PauseMode
@@ -216,7 +217,7 @@ func (s *AbstractSocket) SocketType() SocketType { return SocketType(s.typ) }
 func (s *AbstractSocket) isUDP() bool { return SocketType(s.typ) == UDPSocket }
 
 // State returns the current state.
-func (s *AbstractSocket) State() State { return s.state }
+func (s *AbstractSocket) State() State { return State(s.st) }
 
 // Error returns the last error (UnknownSocketError until one happens).
 func (s *AbstractSocket) Error() SocketError {
@@ -278,14 +279,24 @@ func (s *AbstractSocket) SocketDescriptor() int {
 func (s *AbstractSocket) Transport() Transport { return s.tr }
 
 // LocalAddress returns the local address, the zero Addr when there is none.
-func (s *AbstractSocket) LocalAddress() netip.Addr { return s.localAddr }
+func (s *AbstractSocket) LocalAddress() netip.Addr {
+	if s.localAddr.kind == packedV6Zone {
+		return s.localAddr.addr(s.x.localZone)
+	}
+	return s.localAddr.addr("")
+}
 
 // LocalPort returns the local port, 0 when there is none.
 func (s *AbstractSocket) LocalPort() uint16 { return s.localPort }
 
 // PeerAddress returns the peer's address while connected. A dual-stack
 // server sees IPv4 peers as ::ffff:a.b.c.d, as Qt reports them.
-func (s *AbstractSocket) PeerAddress() netip.Addr { return s.peerAddr }
+func (s *AbstractSocket) PeerAddress() netip.Addr {
+	if s.peerAddr.kind == packedV6Zone {
+		return s.peerAddr.addr(s.x.peerZone)
+	}
+	return s.peerAddr.addr("")
+}
 
 // PeerPort returns the peer's port while connected.
 func (s *AbstractSocket) PeerPort() uint16 { return s.peerPort }
@@ -301,13 +312,25 @@ func (s *AbstractSocket) PeerName() string {
 
 // SetLocalAddress sets what LocalAddress reports (Qt's protected
 // setLocalAddress, for socket classes).
-func (s *AbstractSocket) SetLocalAddress(a netip.Addr) { s.localAddr = a }
+func (s *AbstractSocket) SetLocalAddress(a netip.Addr) {
+	var zone string
+	s.localAddr, zone = packAddr(a)
+	if zone != "" {
+		s.extra().localZone = zone
+	}
+}
 
 // SetLocalPort sets what LocalPort reports.
 func (s *AbstractSocket) SetLocalPort(p uint16) { s.localPort = p }
 
 // SetPeerAddress sets what PeerAddress reports.
-func (s *AbstractSocket) SetPeerAddress(a netip.Addr) { s.peerAddr = a }
+func (s *AbstractSocket) SetPeerAddress(a netip.Addr) {
+	var zone string
+	s.peerAddr, zone = packAddr(a)
+	if zone != "" {
+		s.extra().peerZone = zone
+	}
+}
 
 // SetPeerPort sets what PeerPort reports.
 func (s *AbstractSocket) SetPeerPort(p uint16) { s.peerPort = p }
@@ -354,10 +377,10 @@ func (s *AbstractSocket) Resume() {}
 // SetSocketState sets the state and emits StateChanged when it changes
 // (Qt's protected setSocketState, for socket classes).
 func (s *AbstractSocket) SetSocketState(st State) {
-	if s.state == st {
+	if s.State() == st {
 		return
 	}
-	s.state = st
+	s.st = uint8(st)
 	s.StateChanged.Emit(st)
 }
 
@@ -392,7 +415,7 @@ func (s *AbstractSocket) setErrorAndEmit(code SocketError, msg string, cause err
 
 // setState changes the state and emits StateChanged.
 func (s *AbstractSocket) setState(st State) {
-	s.state = st
+	s.st = uint8(st)
 	if st == ConnectedState {
 		s.flags |= flagReadChannel | flagWriteChannel
 	}

@@ -16,7 +16,12 @@ type readBuffer struct {
 }
 
 // block is pooled storage; the pointer wrapper keeps Put allocation-free.
-type block struct{ b []byte }
+// next links a write buffer's blocks; it is nil whenever the block is in a
+// pool or holds read data.
+type block struct {
+	b    []byte
+	next *block
+}
 
 const (
 	// minBlock is the least contiguous room a read asks the kernel to fill.

@@ -5,10 +5,12 @@ package socket
 // backlog never moves bytes around, and the pending bytes can be handed to
 // writev as one iovec per block.
 type writeBuffer struct {
-	blks []*block
-	head uint32 // offset of the first unsent byte in blks[0]
-	tail uint32 // bytes used in the last block
-	n    int
+	// A list linked through the blocks rather than a slice of them: an
+	// idle connection then keeps no slice of its own once its writes left.
+	first, last *block
+	head        uint32 // offset of the first unsent byte in first
+	tail        uint32 // bytes used in last
+	n           int
 }
 
 const writeBlock = 16 << 10
@@ -19,23 +21,27 @@ func (w *writeBuffer) Len() int { return w.n }
 func (w *writeBuffer) Write(p []byte) {
 	w.n += len(p)
 	for len(p) > 0 {
-		if len(w.blks) == 0 || int(w.tail) == len(w.blks[len(w.blks)-1].b) {
+		if w.last == nil || int(w.tail) == len(w.last.b) {
 			// The first block fits the write (at least smallBlock): most
 			// queued writes are short and leave with the turn's batched
 			// send. A backlog grows in writeBlock steps, or by a larger
 			// write's own size up to the largest pooled block, so every
 			// block is pooled and offsets fit 32 bits.
 			size := writeBlock
-			if len(w.blks) == 0 {
+			if w.last == nil {
 				size = min(len(p), writeBlock)
 			} else if len(p) > size {
 				size = min(len(p), maxPool)
 			}
-			w.blks = append(w.blks, getBlock(size))
-			w.tail = 0
+			b := getBlock(size)
+			if w.last == nil {
+				w.first = b
+			} else {
+				w.last.next = b
+			}
+			w.last, w.tail = b, 0
 		}
-		last := w.blks[len(w.blks)-1]
-		c := copy(last.b[w.tail:], p)
+		c := copy(w.last.b[w.tail:], p)
 		w.tail += uint32(c)
 		p = p[c:]
 	}
@@ -45,20 +51,16 @@ func (w *writeBuffer) Write(p []byte) {
 // them, and returns the extended iov. The slices stay valid until the next
 // Write, Discard or Reset.
 func (w *writeBuffer) AppendBuffers(iov [][]byte, max int) [][]byte {
-	for i, b := range w.blks {
-		if len(iov) == max {
-			break
-		}
-		start, end := 0, len(b.b)
-		if i == 0 {
-			start = int(w.head)
-		}
-		if i == len(w.blks)-1 {
+	start := int(w.head)
+	for b := w.first; b != nil && len(iov) < max; b = b.next {
+		end := len(b.b)
+		if b == w.last {
 			end = int(w.tail)
 		}
 		if end > start {
 			iov = append(iov, b.b[start:end])
 		}
+		start = 0
 	}
 	return iov
 }
@@ -66,10 +68,10 @@ func (w *writeBuffer) AppendBuffers(iov [][]byte, max int) [][]byte {
 // Discard drops the first n pending bytes (those the kernel took).
 func (w *writeBuffer) Discard(n int) {
 	w.n -= n
-	for n > 0 && len(w.blks) > 0 {
-		b := w.blks[0]
+	for n > 0 && w.first != nil {
+		b := w.first
 		end := len(b.b)
-		if len(w.blks) == 1 {
+		if b == w.last {
 			end = int(w.tail)
 		}
 		avail := end - int(w.head)
@@ -86,24 +88,23 @@ func (w *writeBuffer) Discard(n int) {
 }
 
 func (w *writeBuffer) popFront() {
-	putBlock(w.blks[0])
-	// Shift rather than reslice, so the slice keeps its capacity and a
-	// steady stream of writes does not reallocate it.
-	copy(w.blks, w.blks[1:])
-	w.blks[len(w.blks)-1] = nil
-	w.blks = w.blks[:len(w.blks)-1]
+	b := w.first
+	w.first, b.next = b.next, nil
+	putBlock(b)
 	w.head = 0
-	if len(w.blks) == 0 {
-		w.tail = 0
+	if w.first == nil {
+		w.last, w.tail = nil, 0
 	}
 }
 
 // Reset drops everything pending and returns the storage.
 func (w *writeBuffer) Reset() {
-	for _, b := range w.blks {
+	for b := w.first; b != nil; {
+		next := b.next
+		b.next = nil
 		putBlock(b)
+		b = next
 	}
-	clear(w.blks)
-	w.blks = w.blks[:0]
+	w.first, w.last = nil, nil
 	w.head, w.tail, w.n = 0, 0, 0
 }

@@ -32,7 +32,7 @@ func TestBlockSizes(t *testing.T) {
 func TestWriteBufferBlocks(t *testing.T) {
 	var w writeBuffer
 	w.Write(make([]byte, 64))
-	if got := len(w.blks[0].b); got != smallBlock {
+	if got := len(w.blocks()[0].b); got != smallBlock {
 		t.Fatalf("a 64-byte write took a %d-byte block, want %d", got, smallBlock)
 	}
 	var want []byte
@@ -42,7 +42,7 @@ func TestWriteBufferBlocks(t *testing.T) {
 		w.Write(p)
 		want = append(want, p...)
 	}
-	for i, b := range w.blks[1:] {
+	for i, b := range w.blocks()[1:] {
 		if len(b.b) != writeBlock {
 			t.Fatalf("block %d has %d bytes, want %d", i+1, len(b.b), writeBlock)
 		}
@@ -55,12 +55,12 @@ func TestWriteBufferBlocks(t *testing.T) {
 		t.Fatalf("buffer holds %d bytes (Len %d), want %d in write order", len(got), w.Len(), len(want))
 	}
 	w.Discard(w.Len())
-	if w.Len() != 0 || len(w.blks) != 0 {
-		t.Fatalf("after discarding everything: Len %d, %d blocks", w.Len(), len(w.blks))
+	if w.Len() != 0 || len(w.blocks()) != 0 {
+		t.Fatalf("after discarding everything: Len %d, %d blocks", w.Len(), len(w.blocks()))
 	}
 	big := make([]byte, 3*writeBlock)
 	w.Write(big)
-	if got := len(w.blks[0].b); got != writeBlock {
+	if got := len(w.blocks()[0].b); got != writeBlock {
 		t.Fatalf("a large first write took a %d-byte first block, want %d", got, writeBlock)
 	}
 	w.Reset()
@@ -77,7 +77,7 @@ func TestWriteBufferHugeWrite(t *testing.T) {
 		huge[i] = byte(i * 7)
 	}
 	w.Write(huge)
-	for i, b := range w.blks {
+	for i, b := range w.blocks() {
 		if len(b.b) > maxPool {
 			t.Fatalf("block %d has %d bytes, more than the largest pooled %d", i, len(b.b), maxPool)
 		}
@@ -92,4 +92,13 @@ func TestWriteBufferHugeWrite(t *testing.T) {
 			len(got), w.Len(), len(huge)-maxPool-3)
 	}
 	w.Reset()
+}
+
+// blocks returns the buffer's blocks in order.
+func (w *writeBuffer) blocks() []*block {
+	var bs []*block
+	for b := w.first; b != nil; b = b.next {
+		bs = append(bs, b)
+	}
+	return bs
 }

@@ -8,7 +8,7 @@ package socket
 // connects, sends what was written, then closes, as Qt does. The socket
 // stays open for reading what is buffered.
 func (s *AbstractSocket) DisconnectFromHost() {
-	switch s.state {
+	switch s.State() {
 	case UnconnectedState:
 		return
 	case HostLookupState, ConnectingState:
@@ -18,9 +18,9 @@ func (s *AbstractSocket) DisconnectFromHost() {
 		}
 	}
 	if !s.is(flagAbortCalled) {
-		if s.state != ClosingState {
+		if s.State() != ClosingState {
 			s.setState(ClosingState)
-			if s.state != ClosingState {
+			if s.State() != ClosingState {
 				return
 			}
 		}
@@ -41,7 +41,7 @@ func (s *AbstractSocket) DisconnectFromHost() {
 // been connected, Disconnected. The addresses are cleared afterwards, so
 // the slots can still read them.
 func (s *AbstractSocket) finishDisconnect() {
-	prev := s.state
+	prev := s.State()
 	if s.Layer() != nil && s.tr != nil && !s.is(flagAbortCalled) {
 		s.Layer().Shutdown(s.tr)
 	}
@@ -50,20 +50,20 @@ func (s *AbstractSocket) finishDisconnect() {
 	s.wbuf.Reset()
 	s.flags &^= flagPendingClose
 	s.flags &^= flagWriteChannel // Qt keeps the read channel: buffered bytes stay readable
-	s.state = UnconnectedState
+	s.st = uint8(UnconnectedState)
 	s.StateChanged.Emit(UnconnectedState)
 	s.ReadChannelFinished.Emit()
 	if prev == ConnectedState || prev == ClosingState {
 		s.Disconnected.Emit()
 	}
-	if s.state == UnconnectedState {
+	if s.State() == UnconnectedState {
 		s.clearAddresses()
 	}
 }
 
 func (s *AbstractSocket) clearAddresses() {
-	s.localAddr, s.localPort = emptyAddr, 0
-	s.peerAddr, s.peerPort = emptyAddr, 0
+	s.localAddr, s.localPort = packedAddr{}, 0
+	s.peerAddr, s.peerPort = packedAddr{}, 0
 	// Qt keeps peerName until the next connectToHost.
 }
 
@@ -74,7 +74,7 @@ func (s *AbstractSocket) clearAddresses() {
 // peer closed it) it closes the device, as Qt 6 does (Qt 5 did nothing);
 // on one that is not open it does nothing.
 func (s *AbstractSocket) Abort() {
-	if s.state == UnconnectedState {
+	if s.State() == UnconnectedState {
 		if s.OpenMode() != NotOpen {
 			s.Close()
 		}
@@ -97,10 +97,10 @@ func (s *AbstractSocket) Close() {
 	s.rbuf.Reset()
 	s.flags &^= flagTxn
 	s.setTxnPos(0)
-	if s.state != UnconnectedState {
+	if s.State() != UnconnectedState {
 		s.DisconnectFromHost()
 	}
-	if s.state == UnconnectedState {
+	if s.State() == UnconnectedState {
 		s.clearAddresses()
 		// A socket that failed to connect or was bound keeps nothing.
 		s.releaseTransport()

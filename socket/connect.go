@@ -60,7 +60,7 @@ func (s *AbstractSocket) ConnectToAddress(addr netip.Addr, port uint16) {
 // mode and the network-layer protocol to prefer (only addresses of that
 // family are tried, unless it is AnyIPProtocol).
 func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMode, proto NetworkLayerProtocol) {
-	switch s.state {
+	switch s.State() {
 	case HostLookupState, ConnectingState, ConnectedState, ClosingState, ListeningState:
 		s.setErrorAndEmit(OperationError, "Trying to connect while connection is in progress", nil)
 		return
@@ -86,7 +86,7 @@ func (s *AbstractSocket) ConnectToHostMode(host string, port uint16, mode OpenMo
 	s.flags &^= flagPendingClose | flagAbortCalled | flagEOF
 	s.openMode = uint8(mode)
 	s.setState(HostLookupState)
-	if s.state != HostLookupState {
+	if s.State() != HostLookupState {
 		return // a slot changed course
 	}
 	if a, ok := ParseHostAddress(host); ok {
@@ -122,7 +122,7 @@ func (s *AbstractSocket) startLookup(host string) {
 }
 
 func (s *AbstractSocket) lookupFinished(id *connectAttempt, ch chan lookupResult) {
-	if s.state != HostLookupState || s.attempt() != id || s.attempt().lookup != ch {
+	if s.State() != HostLookupState || s.attempt() != id || s.attempt().lookup != ch {
 		return
 	}
 	select {
@@ -165,7 +165,7 @@ func (s *AbstractSocket) cancelLookup() {
 // startConnecting is Qt's _q_startConnecting: keep the addresses of the
 // preferred protocol, report the lookup, and try them in turn.
 func (s *AbstractSocket) startConnecting(addrs []netip.Addr, lookupErr error) {
-	if s.state != HostLookupState {
+	if s.State() != HostLookupState {
 		return
 	}
 	kept := addrs[:0:0]
@@ -178,7 +178,7 @@ func (s *AbstractSocket) startConnecting(addrs []netip.Addr, lookupErr error) {
 		kept = append(kept, a)
 	}
 	if len(kept) == 0 {
-		s.state = UnconnectedState
+		s.st = uint8(UnconnectedState)
 		s.setError(HostNotFoundError, "Host not found", lookupErr)
 		s.StateChanged.Emit(UnconnectedState)
 		s.ErrorOccurred.Emit(HostNotFoundError)
@@ -186,11 +186,11 @@ func (s *AbstractSocket) startConnecting(addrs []netip.Addr, lookupErr error) {
 	}
 	s.attempt().addrs = kept
 	s.setState(ConnectingState)
-	if s.state != ConnectingState {
+	if s.State() != ConnectingState {
 		return
 	}
 	s.HostFound.Emit()
-	if s.state != ConnectingState {
+	if s.State() != ConnectingState {
 		return
 	}
 	s.connectToNext()
@@ -198,7 +198,7 @@ func (s *AbstractSocket) startConnecting(addrs []netip.Addr, lookupErr error) {
 
 // connectToNext is Qt's _q_connectToNextAddress.
 func (s *AbstractSocket) connectToNext() {
-	for s.state == ConnectingState {
+	for s.State() == ConnectingState {
 		if len(s.attempt().addrs) == 0 {
 			s.connectFailed(s.attempt().lastErr)
 			return
@@ -255,7 +255,7 @@ func (s *AbstractSocket) stopConnectTimer() {
 
 // connectTimedOut is Qt's _q_abortConnectionAttempt.
 func (s *AbstractSocket) connectTimedOut() {
-	if s.state != ConnectingState || s.attempt() == nil {
+	if s.State() != ConnectingState || s.attempt() == nil {
 		return
 	}
 	s.attempt().timer = nil
@@ -286,14 +286,14 @@ func (s *AbstractSocket) failConnect(code SocketError, msg string, cause error) 
 	if s.x != nil && s.x.kind.ErrorBeforeUnconnected {
 		// QLocalSocket: errorOccurred while still Connecting.
 		s.ErrorOccurred.Emit(code)
-		if s.state != ConnectingState {
+		if s.State() != ConnectingState {
 			return // a slot aborted or reconnected
 		}
-		s.state = UnconnectedState
+		s.st = uint8(UnconnectedState)
 		s.StateChanged.Emit(UnconnectedState)
 		return
 	}
-	s.state = UnconnectedState
+	s.st = uint8(UnconnectedState)
 	s.StateChanged.Emit(UnconnectedState)
 	s.ErrorOccurred.Emit(code)
 }
@@ -306,17 +306,17 @@ func (s *AbstractSocket) connectionEstablished() {
 	s.fetchAddresses()
 	s.setNotify(true, s.wbuf.Len() > 0)
 	s.setState(ConnectedState)
-	if s.state != ConnectedState {
+	if s.State() != ConnectedState {
 		return
 	}
 	if s.x != nil && s.x.connectedHook != nil {
 		s.x.connectedHook()
-		if s.state != ConnectedState {
+		if s.State() != ConnectedState {
 			return
 		}
 	}
 	s.Connected.Emit()
-	if s.state == ConnectedState && s.is(flagPendingClose) {
+	if s.State() == ConnectedState && s.is(flagPendingClose) {
 		s.flags &^= flagPendingClose
 		s.DisconnectFromHost()
 	}
@@ -327,10 +327,12 @@ func (s *AbstractSocket) fetchAddresses() {
 		return
 	}
 	if ap, err := s.tr.LocalAddr(); err == nil {
-		s.localAddr, s.localPort = ap.Addr(), ap.Port()
+		s.SetLocalAddress(ap.Addr())
+		s.localPort = ap.Port()
 	}
 	if ap, err := s.tr.PeerAddr(); err == nil {
-		s.peerAddr, s.peerPort = ap.Addr(), ap.Port()
+		s.SetPeerAddress(ap.Addr())
+		s.peerPort = ap.Port()
 	}
 }
 

@@ -65,7 +65,7 @@ func (s *AbstractSocket) Read(p []byte) (int, error) {
 		n = s.rbuf.Peek(p, s.txnOffset())
 		s.consume(n)
 	}
-	if n == 0 && len(p) > 0 && s.state == UnconnectedState {
+	if n == 0 && len(p) > 0 && s.State() == UnconnectedState {
 		return 0, io.EOF
 	}
 	return n, nil
@@ -239,10 +239,10 @@ func (s *AbstractSocket) IsTransactionStarted() bool { return s.is(flagTxn) }
 // connecting are sent once connected. On a socket that is not open it
 // returns ErrNotOpen; on one the peer closed, ErrNotConnected.
 func (s *AbstractSocket) Write(p []byte) (int, error) {
-	if s.OpenMode()&WriteOnly == 0 || s.state == BoundState {
+	if s.OpenMode()&WriteOnly == 0 || s.State() == BoundState {
 		return 0, ErrNotOpen
 	}
-	if s.state == UnconnectedState {
+	if s.State() == UnconnectedState {
 		s.setError(UnknownSocketError, "Socket is not connected", ErrNotConnected)
 		return 0, ErrNotConnected
 	}
@@ -274,7 +274,7 @@ func (s *AbstractSocket) scheduleFlush() {
 	if s.loop == nil || s.is(flagFlushQueued) || s.tr == nil {
 		return
 	}
-	if s.state != ConnectedState && s.state != ClosingState {
+	if s.State() != ConnectedState && s.State() != ClosingState {
 		return
 	}
 	if s.notifier != nil && s.notifier.WriteEnabled() {

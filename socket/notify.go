@@ -19,7 +19,7 @@ const iovMax = 64
 // canWriteNotification).
 func (s *AbstractSocket) ready(ev engine.Events) {
 	if ev&engine.Writable != 0 {
-		if s.state == ConnectingState {
+		if s.State() == ConnectingState {
 			s.testConnection()
 			return
 		}
@@ -167,7 +167,7 @@ func (s *AbstractSocket) remoteClosed(cause error) {
 	s.releaseTransport()
 	s.wbuf.Reset()
 	s.setErrorAndEmit(code, msg, cause)
-	if s.state != UnconnectedState {
+	if s.State() != UnconnectedState {
 		s.DisconnectFromHost()
 	}
 }
@@ -182,7 +182,7 @@ func (s *AbstractSocket) endOfTurn() {
 // BytesWritten, and finishes a graceful close once everything left. It
 // returns the number of bytes written.
 func (s *AbstractSocket) canWrite() int {
-	if s.tr == nil || (s.state != ConnectedState && s.state != ClosingState) {
+	if s.tr == nil || (s.State() != ConnectedState && s.State() != ClosingState) {
 		return 0
 	}
 	written, pending, werr := s.writeToTransport()
@@ -205,7 +205,7 @@ func (s *AbstractSocket) wrote(written int, pending bool, werr error) {
 	if written > 0 {
 		s.emitBytesWritten(written)
 	}
-	if s.state == ClosingState && s.wbuf.Len() == 0 && !pending && s.tr != nil {
+	if s.State() == ClosingState && s.wbuf.Len() == 0 && !pending && s.tr != nil {
 		s.finishDisconnect()
 	}
 }

@@ -10,8 +10,6 @@ import (
 	"github.com/qsock/qsock/engine"
 )
 
-var emptyAddr netip.Addr
-
 func engineOption(o Option) (engine.Option, bool) {
 	switch o {
 	case LowDelayOption:
@@ -102,8 +100,8 @@ func (s *AbstractSocket) SocketOption(o Option) (int, error) {
 // socket then reports no local address or port (the peers see the
 // relay's), as in Qt.
 func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error {
-	if s.state != UnconnectedState && s.state != BoundState {
-		err := &Error{Code: OperationError, Op: "bind", Err: fmt.Errorf("socket is in %v", s.state)}
+	if s.State() != UnconnectedState && s.State() != BoundState {
+		err := &Error{Code: OperationError, Op: "bind", Err: fmt.Errorf("socket is in %v", s.State())}
 		s.setErrorAndEmit(OperationError, "Trying to bind while the socket is in use", err)
 		return err
 	}
@@ -168,7 +166,7 @@ func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error
 	}
 	s.fetchAddresses()
 	if addr == Any {
-		s.localAddr = Any
+		s.SetLocalAddress(Any)
 	}
 	// Binding does not open the device: Qt's bound sockets report
 	// openMode NotOpen until they connect.
@@ -216,7 +214,7 @@ func (s *AbstractSocket) AdoptTransport(t Transport, st State) error {
 	s.flags &^= flagPendingClose | flagAbortCalled
 	s.SetPeerName("")
 	s.fetchAddresses()
-	if s.state != st {
+	if s.State() != st {
 		s.setState(st)
 	}
 	s.setNotify(s.readWanted(), false)

@@ -420,7 +420,7 @@ func (pc *proxyConn) handOver() {
 // connectionNotification, then _q_testConnection).
 func (pc *proxyConn) deliver() {
 	s := pc.s
-	if pc.closed || s.tr != Transport(pc) || s.state != ConnectingState {
+	if pc.closed || s.tr != Transport(pc) || s.State() != ConnectingState {
 		return
 	}
 	pc.handOver()

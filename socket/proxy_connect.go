@@ -95,12 +95,12 @@ func (s *AbstractSocket) proxyResolvesNames() bool {
 // an address.
 func (s *AbstractSocket) connectThroughProxyByName(host string) {
 	s.setState(ConnectingState)
-	if s.state != ConnectingState {
+	if s.State() != ConnectingState {
 		return // a slot changed course
 	}
 	pc := s.newProxyConn()
 	pc.connectByName(host, s.attempt().port)
-	if s.loop != nil && s.tr == Transport(pc) && s.state == ConnectingState && pc.phase != proxyDone {
+	if s.loop != nil && s.tr == Transport(pc) && s.State() == ConnectingState && pc.phase != proxyDone {
 		s.attempt().timer = s.loop.AfterFunc(s.ConnectTimeout(), s.connectTimedOut)
 	}
 }

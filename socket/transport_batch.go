@@ -36,7 +36,7 @@ var _ engine.BatchWriter = (*handler)(nil)
 
 func (h *handler) PrepareWrite(iov [][]byte) (fd int, bufs [][]byte, note int, ok bool) {
 	s := (*AbstractSocket)(h)
-	if s.tr == nil || (s.state != ConnectedState && s.state != ClosingState) {
+	if s.tr == nil || (s.State() != ConnectedState && s.State() != ClosingState) {
 		return 0, nil, 0, false
 	}
 	e, native := s.tr.(*engine.NativeEngine)

@@ -114,10 +114,10 @@ func (s *AbstractSocket) setNotify(read, write bool) {
 // connected (not closing: Qt stops reading in disconnectFromHost) and the
 // read buffer has room.
 func (s *AbstractSocket) readWanted() bool {
-	if s.state == ClosingState && s.Layer() != nil && !s.Layer().Ready() {
+	if s.State() == ClosingState && s.Layer() != nil && !s.Layer().Ready() {
 		return true // a layer's handshake must finish before the close
 	}
-	if s.state != ConnectedState && s.state != BoundState {
+	if s.State() != ConnectedState && s.State() != BoundState {
 		return false
 	}
 	if s.isUDP() {
@@ -143,6 +143,6 @@ func (s *AbstractSocket) loopClosed() {
 		s.Layer().Release()
 	}
 	s.wbuf.Reset()
-	s.state = UnconnectedState
+	s.st = uint8(UnconnectedState)
 	s.openMode = uint8(NotOpen)
 }

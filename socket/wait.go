@@ -123,16 +123,16 @@ func (s *AbstractSocket) result(ctx context.Context, ok bool) error {
 }
 
 func (s *AbstractSocket) waitForConnected(l waitLimit) bool {
-	switch s.state {
+	switch s.State() {
 	case ConnectedState:
 		return true
 	case UnconnectedState, BoundState, ClosingState, ListeningState:
 		return false
 	}
-	if s.state == HostLookupState {
+	if s.State() == HostLookupState {
 		s.waitLookup(l)
 	}
-	for s.state == ConnectingState {
+	for s.State() == ConnectingState {
 		_, w, timedOut, err := s.waitIO(false, true, l)
 		if timedOut || err != nil {
 			break
@@ -141,14 +141,14 @@ func (s *AbstractSocket) waitForConnected(l waitLimit) bool {
 			s.testConnection()
 		}
 	}
-	switch s.state {
+	switch s.State() {
 	case ConnectedState, ClosingState:
 		return true
 	case HostLookupState, ConnectingState:
 		s.cancelLookup()
 		s.releaseTransport()
 		s.setError(SocketTimeoutError, "Socket operation timed out", context.DeadlineExceeded)
-		s.state = UnconnectedState
+		s.st = uint8(UnconnectedState)
 		s.StateChanged.Emit(UnconnectedState)
 	}
 	return false
@@ -209,10 +209,10 @@ func (s *AbstractSocket) WaitForReadyReadContext(ctx context.Context) error {
 }
 
 func (s *AbstractSocket) waitForReadyRead(l waitLimit) bool {
-	if s.state == UnconnectedState || s.state == BoundState && !s.isUDP() {
+	if s.State() == UnconnectedState || s.State() == BoundState && !s.isUDP() {
 		return false
 	}
-	if (s.state == HostLookupState || s.state == ConnectingState) && !s.waitForConnected(l) {
+	if (s.State() == HostLookupState || s.State() == ConnectingState) && !s.waitForConnected(l) {
 		return false
 	}
 	if s.isUDP() && s.is(flagDatagramUnread) {
@@ -246,10 +246,10 @@ func (s *AbstractSocket) WaitForBytesWrittenContext(ctx context.Context) error {
 }
 
 func (s *AbstractSocket) waitForBytesWritten(l waitLimit) bool {
-	if s.wbuf.Len() == 0 || s.state == UnconnectedState {
+	if s.wbuf.Len() == 0 || s.State() == UnconnectedState {
 		return false
 	}
-	if (s.state == HostLookupState || s.state == ConnectingState) && !s.waitForConnected(l) {
+	if (s.State() == HostLookupState || s.State() == ConnectingState) && !s.waitForConnected(l) {
 		return false
 	}
 	for s.tr != nil && s.wbuf.Len() > 0 {
@@ -280,20 +280,20 @@ func (s *AbstractSocket) WaitForDisconnectedContext(ctx context.Context) error {
 }
 
 func (s *AbstractSocket) waitForDisconnected(l waitLimit) bool {
-	if s.state == UnconnectedState {
+	if s.State() == UnconnectedState {
 		return false
 	}
-	if (s.state == HostLookupState || s.state == ConnectingState) && !s.waitForConnected(l) {
+	if (s.State() == HostLookupState || s.State() == ConnectingState) && !s.waitForConnected(l) {
 		return false
 	}
-	for s.state != UnconnectedState {
+	for s.State() != UnconnectedState {
 		if s.tr == nil {
 			s.finishDisconnect()
 			break
 		}
 		// A closing socket with a layer still has the layer's goodbye
 		// (TLS close_notify) to send even when no plaintext is queued.
-		write := s.wbuf.Len() > 0 || s.state == ClosingState && s.Layer() != nil
+		write := s.wbuf.Len() > 0 || s.State() == ClosingState && s.Layer() != nil
 		rd, wr, ok := s.waitStep(s.readWanted(), write, l)
 		if !ok {
 			return false
