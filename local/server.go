@@ -37,7 +37,8 @@ type Server struct {
 	incoming func(fd int)
 	group    *engine.LoopGroup
 	handler  func(*Socket)
-	deferNew bool // the socket is being made on another loop
+	deferNew bool                                    // the socket is being made on another loop
+	batches  map[*engine.Loop]*accept.Batch[*Socket] // hand-offs to a group's loops
 }
 
 // NewServer creates a server on loop (QLocalServer's constructor). With a

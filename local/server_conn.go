@@ -71,7 +71,7 @@ func (s *Server) incomingConnection(fd int) {
 		return
 	}
 	if h := s.handler; h != nil {
-		accept.HandTo(target, fd, mk, h)
+		s.batchFor(target).Hand(fd, mk, h)
 		return
 	}
 	s.deferNew = true
@@ -79,6 +79,19 @@ func (s *Server) incomingConnection(fd int) {
 		s.l.Add(c)
 		s.NewConnection.Emit()
 	}, func(c *Socket) { c.Loop().Post(c.Abort) })
+}
+
+// batchFor returns the hand-off queue to target.
+func (s *Server) batchFor(target *engine.Loop) *accept.Batch[*Socket] {
+	b := s.batches[target]
+	if b == nil {
+		if s.batches == nil {
+			s.batches = make(map[*engine.Loop]*accept.Batch[*Socket])
+		}
+		b = accept.NewBatch[*Socket](target)
+		s.batches[target] = b
+	}
+	return b
 }
 
 // maker returns what makes a socket for an accepted descriptor: it

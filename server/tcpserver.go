@@ -41,6 +41,10 @@ type TCPServer struct {
 	// is being made on another loop: NewConnection is then emitted when it
 	// is queued, so that a slot calling NextPendingConnection finds it.
 	deferNew bool
+
+	adopt       func(*engine.Loop, int) (*tcp.Socket, bool) // see adopter
+	adoptDomain int
+	batches     map[*engine.Loop]*accept.Batch[*tcp.Socket] // hand-offs to a group's loops
 }
 
 // NewTCPServer creates a server on loop (QTcpServer's constructor). With a

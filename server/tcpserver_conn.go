@@ -71,7 +71,7 @@ func (s *TCPServer) incomingConnection(fd int) {
 	if e := s.l.Engine(); e != nil {
 		domain = e.Domain()
 	}
-	adopt := func(loop *engine.Loop, fd int) (*tcp.Socket, bool) { return adoptAccepted(loop, fd, domain) }
+	adopt := s.adopter(domain)
 	target := s.loop
 	if s.group != nil {
 		target = s.group.Next()
@@ -91,7 +91,7 @@ func (s *TCPServer) incomingConnection(fd int) {
 	}
 	if h := s.handler; h != nil {
 		// Nothing comes back to the server: the handler owns the socket.
-		accept.HandTo(target, fd, adopt, h)
+		s.batchFor(target).Hand(fd, adopt, h)
 		return
 	}
 	s.deferNew = true
@@ -99,6 +99,29 @@ func (s *TCPServer) incomingConnection(fd int) {
 		s.AddPendingConnection(c)
 		s.NewConnection.Emit()
 	}, func(c *tcp.Socket) { c.Loop().Post(c.Abort) })
+}
+
+// adopter returns what makes a socket of an accepted descriptor of
+// domain, made once per domain so that accepting allocates no closure.
+func (s *TCPServer) adopter(domain int) func(*engine.Loop, int) (*tcp.Socket, bool) {
+	if s.adopt == nil || s.adoptDomain != domain {
+		s.adopt = func(loop *engine.Loop, fd int) (*tcp.Socket, bool) { return adoptAccepted(loop, fd, domain) }
+		s.adoptDomain = domain
+	}
+	return s.adopt
+}
+
+// batchFor returns the hand-off queue to target.
+func (s *TCPServer) batchFor(target *engine.Loop) *accept.Batch[*tcp.Socket] {
+	b := s.batches[target]
+	if b == nil {
+		if s.batches == nil {
+			s.batches = make(map[*engine.Loop]*accept.Batch[*tcp.Socket])
+		}
+		b = accept.NewBatch[*tcp.Socket](target)
+		s.batches[target] = b
+	}
+	return b
 }
 
 // adoptAccepted makes a connected socket of fd on loop. On failure fd is left

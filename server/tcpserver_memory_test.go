@@ -58,7 +58,7 @@ func BenchmarkIdleConnection(b *testing.B) {
 	b.Cleanup(func() { loop.Invoke(srv.Close) })
 	sa := &unix.SockaddrInet4{Port: int(port), Addr: [4]byte{127, 0, 0, 1}}
 	msg := make([]byte, 64)
-	var bytesPer, allocsPer float64
+	var bytesPer, allocsPer, totalPer float64
 	for b.Loop() {
 		fds := make([]int, 0, conns)
 		var before, after runtime.MemStats
@@ -87,6 +87,7 @@ func BenchmarkIdleConnection(b *testing.B) {
 		runtime.ReadMemStats(&after)
 		bytesPer = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / conns
 		allocsPer = float64(after.Mallocs-before.Mallocs) / conns
+		totalPer = float64(after.TotalAlloc-before.TotalAlloc) / conns
 		for _, fd := range fds {
 			unix.Close(fd)
 		}
@@ -94,6 +95,7 @@ func BenchmarkIdleConnection(b *testing.B) {
 	}
 	b.ReportMetric(bytesPer, "B/conn")
 	b.ReportMetric(allocsPer, "allocs/conn")
+	b.ReportMetric(totalPer, "alloc-B/conn")
 }
 
 // settleHeap collects twice: pooled blocks survive one collection in the

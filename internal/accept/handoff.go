@@ -66,16 +66,6 @@ func (l *Listener[T]) HandOff(home, target *engine.Loop, fd int,
 	})
 }
 
-// HandTo makes the connection for fd on target and gives it to h there:
-// the serve-on-a-worker mode, where nothing comes back to the listener.
-func HandTo[T any](target *engine.Loop, fd int, mk func(*engine.Loop, int) (T, bool), h func(T)) {
-	target.PostOr(func() {
-		if c, ok := make1(mk, target, fd); ok {
-			h(c)
-		}
-	}, func() { unix.Close(fd) }) // the worker loop is gone
-}
-
 func make1[T any](mk func(*engine.Loop, int) (T, bool), loop *engine.Loop, fd int) (T, bool) {
 	c, ok := mk(loop, fd)
 	if !ok {

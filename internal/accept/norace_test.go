@@ -1,0 +1,5 @@
+//go:build !race
+
+package accept
+
+const raceEnabled = false
