@@ -38,6 +38,10 @@ func main() {
 		log.Fatalf("-loops %d: need at least 1", *loops)
 	}
 
+	if *memprofile != "" {
+		// Every allocation, not a sample: the profile is read per connection.
+		runtime.MemProfileRate = 1
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
