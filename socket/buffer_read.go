@@ -10,10 +10,17 @@ import (
 // QIODevicePrivate). Its storage comes from a pool and goes back when the
 // buffer empties, so an idle connection holds no read memory.
 type readBuffer struct {
-	blk  *block
-	head int // index of the first unread byte
-	n    int // bytes buffered
+	blk *block
+	// 32 bits each keep an idle socket one size class smaller; the socket
+	// never buffers more than maxReadBuffered (see readRoom).
+	head uint32 // index of the first unread byte
+	n    uint32 // bytes buffered
 }
+
+// maxReadBuffered bounds the read buffer when ReadBufferSize is 0
+// (unlimited): reading pauses there, as at a set size, until the
+// application reads. A variable so that tests can lower it.
+var maxReadBuffered = 1 << 31
 
 // block is pooled storage; the pointer wrapper keeps Put allocation-free.
 // next links a write buffer's blocks; it is nil whenever the block is in a
@@ -67,16 +74,17 @@ func putBlock(b *block) {
 	}
 }
 
-func (r *readBuffer) Len() int { return r.n }
+func (r *readBuffer) Len() int { return int(r.n) }
 
 // grow makes room for at least need more bytes.
 func (r *readBuffer) grow(need int) {
-	if r.blk != nil && len(r.blk.b)-r.n >= need {
+	n := int(r.n)
+	if r.blk != nil && len(r.blk.b)-n >= need {
 		return
 	}
-	nb := getBlock(r.n + need)
+	nb := getBlock(n + need)
 	if r.blk != nil {
-		r.copyOut(nb.b, 0, r.n)
+		r.copyOut(nb.b, 0, n)
 		putBlock(r.blk)
 	}
 	r.blk, r.head = nb, 0
@@ -89,19 +97,19 @@ func (r *readBuffer) Write(p []byte) {
 	}
 	r.grow(len(p))
 	size := len(r.blk.b)
-	tail := (r.head + r.n) % size
+	tail := (int(r.head) + int(r.n)) % size
 	c := copy(r.blk.b[tail:], p)
 	copy(r.blk.b, p[c:])
-	r.n += len(p)
+	r.n += uint32(len(p))
 }
 
 // copyOut copies up to len(p) bytes starting off bytes into the buffer,
 // without consuming them.
 func (r *readBuffer) copyOut(p []byte, off, max int) int {
-	if off >= r.n {
+	if off >= int(r.n) {
 		return 0
 	}
-	n := r.n - off
+	n := int(r.n) - off
 	if n > max {
 		n = max
 	}
@@ -109,7 +117,7 @@ func (r *readBuffer) copyOut(p []byte, off, max int) int {
 		n = len(p)
 	}
 	size := len(r.blk.b)
-	start := (r.head + off) % size
+	start := (int(r.head) + off) % size
 	c := copy(p[:n], r.blk.b[start:])
 	copy(p[c:n], r.blk.b)
 	return n
@@ -120,12 +128,12 @@ func (r *readBuffer) Peek(p []byte, off int) int { return r.copyOut(p, off, len(
 
 // Discard drops the first n bytes and releases the storage when empty.
 func (r *readBuffer) Discard(n int) {
-	if n >= r.n {
+	if n >= int(r.n) {
 		r.Reset()
 		return
 	}
-	r.head = (r.head + n) % len(r.blk.b)
-	r.n -= n
+	r.head = uint32((int(r.head) + n) % len(r.blk.b))
+	r.n -= uint32(n)
 }
 
 // Reset empties the buffer and returns its storage to the pool.
@@ -138,17 +146,17 @@ func (r *readBuffer) Reset() {
 
 // ByteAt returns the byte at offset off.
 func (r *readBuffer) ByteAt(off int) byte {
-	return r.blk.b[(r.head+off)%len(r.blk.b)]
+	return r.blk.b[(int(r.head)+off)%len(r.blk.b)]
 }
 
 // IndexByte returns the offset of the first c at or after off, or -1.
 func (r *readBuffer) IndexByte(c byte, off int) int {
-	if off >= r.n {
+	if off >= int(r.n) {
 		return -1
 	}
 	size := len(r.blk.b)
-	start := (r.head + off) % size
-	end := start + (r.n - off)
+	start := (int(r.head) + off) % size
+	end := start + (int(r.n) - off)
 	if end <= size {
 		if i := bytes.IndexByte(r.blk.b[start:end], c); i >= 0 {
 			return off + i
@@ -167,7 +175,7 @@ func (r *readBuffer) IndexByte(c byte, off int) int {
 // Prepend puts c in front of the buffered bytes (QIODevice::ungetChar).
 func (r *readBuffer) Prepend(c byte) {
 	r.grow(1)
-	r.head = (r.head - 1 + len(r.blk.b)) % len(r.blk.b)
+	r.head = uint32((int(r.head) - 1 + len(r.blk.b)) % len(r.blk.b))
 	r.blk.b[r.head] = c
 	r.n++
 }
@@ -186,13 +194,13 @@ func (r *readBuffer) Tail(want int) []byte {
 		r.head = 0
 		return r.blk.b[:want]
 	}
-	size := len(r.blk.b)
-	tail := r.head + r.n
+	size, head, n := len(r.blk.b), int(r.head), int(r.n)
+	tail := head + n
 	var free []byte
 	if tail < size {
 		free = r.blk.b[tail:]
 	} else {
-		free = r.blk.b[tail-size : r.head]
+		free = r.blk.b[tail-size : head]
 	}
 	if len(free) >= want || len(free) >= minBlock {
 		return free[:min(len(free), want)]
@@ -200,16 +208,16 @@ func (r *readBuffer) Tail(want int) []byte {
 	// The free space in one piece is short (it may be split around the
 	// wrap even when there is enough in all): move the bytes to the front
 	// of a block with want bytes of room after them.
-	nb := getBlock(r.n + want)
-	r.copyOut(nb.b, 0, r.n)
+	nb := getBlock(n + want)
+	r.copyOut(nb.b, 0, n)
 	putBlock(r.blk)
 	r.blk, r.head = nb, 0
-	return nb.b[r.n : r.n+want]
+	return nb.b[n : n+want]
 }
 
 // Commit counts n bytes written into the slice Tail returned.
 func (r *readBuffer) Commit(n int) {
-	r.n += n
+	r.n += uint32(n)
 	if r.n == 0 {
 		r.Reset()
 	}

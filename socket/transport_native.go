@@ -127,8 +127,7 @@ func (s *AbstractSocket) readWanted() bool {
 }
 
 func (s *AbstractSocket) bufferFull() bool {
-	max := s.ReadBufferSize()
-	return max > 0 && int64(s.rbuf.Len()) >= max
+	return s.rbuf.Len() >= s.readLimit()
 }
 
 // loopClosed releases the descriptor without signals when the loop closes.

@@ -64,7 +64,7 @@ func main() {
 
 	// One read buffer per loop: a loop is one goroutine, so every slot
 	// running on it can share it, and an idle connection holds none.
-	bufs := map[*engine.Loop][]byte{}
+	bufs := map[*engine.Loop]*[64 << 10]byte{}
 	srv := server.NewTCPServer(loop)
 	srv.SetListenBacklogSize(4096)
 	if *loops > 1 {
@@ -74,18 +74,18 @@ func main() {
 		}
 		defer group.Close()
 		for i := 0; i < group.Len(); i++ {
-			bufs[group.Loop(i)] = make([]byte, 64<<10)
+			bufs[group.Loop(i)] = new([64 << 10]byte)
 		}
 		srv.SetLoopGroup(group)
 	} else {
-		bufs[loop] = make([]byte, 64<<10)
+		bufs[loop] = new([64 << 10]byte)
 	}
 	srv.SetHandler(func(c *tcp.Socket) {
 		buf := bufs[c.Loop()]
 		c.SetSocketOption(socket.LowDelayOption, 1)
 		c.ReadyRead.Connect(func() {
 			for {
-				n, _ := c.Read(buf)
+				n, _ := c.Read(buf[:])
 				if n == 0 {
 					return
 				}
