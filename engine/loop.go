@@ -94,7 +94,7 @@ func NewLoop() (*Loop, error) {
 		return nil, err
 	}
 	l := &Loop{p: p, w: w, events: make([]pollEvent, 256), closing: make(chan struct{})}
-	l.pk = newParker(p.fd(), func() (int, error) { return l.p.wait(l.events, 0) })
+	l.pk = newParker(p.fd(), func() (int, error) { return l.p.look(l.events) })
 	// Made now rather than on first need, so that a loop's descriptors
 	// are all there from the start.
 	l.ring = newIORing()

@@ -56,6 +56,10 @@ type poller interface {
 	// wait blocks until at least one event is ready or timeout passes
 	// (timeout < 0: forever; 0: do not block) and fills evs.
 	wait(evs []pollEvent, timeout time.Duration) (int, error)
+	// look is wait(evs, 0) for the moment before the loop parks: it is
+	// made through the runtime's system-call bookkeeping even where the
+	// zero-timeout wait is not (see epoller.look).
+	look(evs []pollEvent) (int, error)
 	close() error
 	// fd is the mechanism's own descriptor (epoll or kqueue), which is
 	// itself pollable.

