@@ -23,11 +23,16 @@ type readBuffer struct {
 var maxReadBuffered = 1 << 31
 
 // block is pooled storage; the pointer wrapper keeps Put allocation-free.
-// next links a write buffer's blocks; it is nil whenever the block is in a
-// pool or holds read data.
+// next links a write buffer's blocks, and the first block of a write
+// buffer also keeps the list's last block and the bytes pending, so that
+// a socket with nothing to send holds one pointer for its write queue.
+// Those fields are zero whenever the block is in a pool or holds read
+// data.
 type block struct {
-	b    []byte
-	next *block
+	b       []byte
+	next    *block
+	last    *block // first block of a write buffer: the list's last block
+	pending int    // first block of a write buffer: the bytes queued
 }
 
 const (

@@ -5,43 +5,52 @@ package socket
 // backlog never moves bytes around, and the pending bytes can be handed to
 // writev as one iovec per block.
 type writeBuffer struct {
-	// A list linked through the blocks rather than a slice of them: an
-	// idle connection then keeps no slice of its own once its writes left.
-	first, last *block
-	head        uint32 // offset of the first unsent byte in first
-	tail        uint32 // bytes used in last
-	n           int
+	// A list linked through the blocks, its last block and length kept
+	// in the first one: an idle connection's queue is one nil pointer
+	// and two offsets.
+	first *block
+	head  uint32 // offset of the first unsent byte in first
+	tail  uint32 // bytes used in the last block
 }
 
 const writeBlock = 16 << 10
 
-func (w *writeBuffer) Len() int { return w.n }
+// Len returns the bytes queued.
+func (w *writeBuffer) Len() int {
+	if w.first == nil {
+		return 0
+	}
+	return w.first.pending
+}
 
 // Write appends a copy of p.
 func (w *writeBuffer) Write(p []byte) {
-	w.n += len(p)
+	if len(p) == 0 {
+		return
+	}
+	if w.first == nil {
+		// The first block fits the write (at least smallBlock): most
+		// queued writes are short and leave with the turn's batched send.
+		b := getBlock(min(len(p), writeBlock))
+		b.last = b
+		w.first, w.head, w.tail = b, 0, 0
+	}
+	f := w.first
+	f.pending += len(p)
 	for len(p) > 0 {
-		if w.last == nil || int(w.tail) == len(w.last.b) {
-			// The first block fits the write (at least smallBlock): most
-			// queued writes are short and leave with the turn's batched
-			// send. A backlog grows in writeBlock steps, or by a larger
-			// write's own size up to the largest pooled block, so every
-			// block is pooled and offsets fit 32 bits.
+		if int(w.tail) == len(f.last.b) {
+			// A backlog grows in writeBlock steps, or by a larger write's
+			// own size up to the largest pooled block, so every block is
+			// pooled and offsets fit 32 bits.
 			size := writeBlock
-			if w.last == nil {
-				size = min(len(p), writeBlock)
-			} else if len(p) > size {
+			if len(p) > size {
 				size = min(len(p), maxPool)
 			}
 			b := getBlock(size)
-			if w.last == nil {
-				w.first = b
-			} else {
-				w.last.next = b
-			}
-			w.last, w.tail = b, 0
+			f.last.next = b
+			f.last, w.tail = b, 0
 		}
-		c := copy(w.last.b[w.tail:], p)
+		c := copy(f.last.b[w.tail:], p)
 		w.tail += uint32(c)
 		p = p[c:]
 	}
@@ -51,10 +60,14 @@ func (w *writeBuffer) Write(p []byte) {
 // them, and returns the extended iov. The slices stay valid until the next
 // Write, Discard or Reset.
 func (w *writeBuffer) AppendBuffers(iov [][]byte, max int) [][]byte {
+	if w.first == nil {
+		return iov
+	}
+	last := w.first.last
 	start := int(w.head)
 	for b := w.first; b != nil && len(iov) < max; b = b.next {
 		end := len(b.b)
-		if b == w.last {
+		if b == last {
 			end = int(w.tail)
 		}
 		if end > start {
@@ -67,11 +80,18 @@ func (w *writeBuffer) AppendBuffers(iov [][]byte, max int) [][]byte {
 
 // Discard drops the first n pending bytes (those the kernel took).
 func (w *writeBuffer) Discard(n int) {
-	w.n -= n
-	for n > 0 && w.first != nil {
+	if w.first == nil || n <= 0 {
+		return
+	}
+	if n >= w.first.pending {
+		w.Reset()
+		return
+	}
+	w.first.pending -= n
+	for n > 0 {
 		b := w.first
 		end := len(b.b)
-		if b == w.last {
+		if b == b.last {
 			end = int(w.tail)
 		}
 		avail := end - int(w.head)
@@ -82,29 +102,26 @@ func (w *writeBuffer) Discard(n int) {
 		n -= avail
 		w.popFront()
 	}
-	if w.n == 0 {
-		w.Reset()
-	}
 }
 
+// popFront returns the first block, which is spent, and hands the list's
+// bookkeeping to the next one; the caller knows there is one.
 func (w *writeBuffer) popFront() {
 	b := w.first
-	w.first, b.next = b.next, nil
+	next := b.next
+	next.last, next.pending = b.last, b.pending
+	*b = block{b: b.b}
 	putBlock(b)
-	w.head = 0
-	if w.first == nil {
-		w.last, w.tail = nil, 0
-	}
+	w.first, w.head = next, 0
 }
 
 // Reset drops everything pending and returns the storage.
 func (w *writeBuffer) Reset() {
 	for b := w.first; b != nil; {
 		next := b.next
-		b.next = nil
+		*b = block{b: b.b}
 		putBlock(b)
 		b = next
 	}
-	w.first, w.last = nil, nil
-	w.head, w.tail, w.n = 0, 0, 0
+	*w = writeBuffer{}
 }

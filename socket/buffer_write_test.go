@@ -2,6 +2,7 @@ package socket
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -102,3 +103,69 @@ func (w *writeBuffer) blocks() []*block {
 	}
 	return bs
 }
+
+// Random writes, partial discards and resets keep the buffer equal to a
+// plain byte slice holding the same queue: Len, the bytes AppendBuffers
+// hands out (also when capped at a few buffers), and the bookkeeping the
+// first block carries.
+func TestWriteBufferMatchesModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var w writeBuffer
+	var model []byte
+	next := byte(0)
+	for step := range 5000 {
+		switch op := rng.IntN(10); {
+		case op < 5:
+			size := rng.IntN(3 * writeBlock)
+			if rng.IntN(4) == 0 {
+				size = rng.IntN(64)
+			}
+			p := make([]byte, size)
+			for i := range p {
+				p[i] = next
+				next++
+			}
+			w.Write(p)
+			model = append(model, p...)
+		case op < 9:
+			n := rng.IntN(len(model) + 1)
+			w.Discard(n)
+			model = model[n:]
+		default:
+			w.Reset()
+			model = model[:0]
+		}
+		if w.Len() != len(model) {
+			t.Fatalf("step %d: Len %d, want %d", step, w.Len(), len(model))
+		}
+		var got []byte
+		for _, b := range w.AppendBuffers(nil, iovMaxForTest) {
+			got = append(got, b...)
+		}
+		if !bytes.Equal(got, model) {
+			t.Fatalf("step %d: pending bytes differ from the model (%d against %d bytes)", step, len(got), len(model))
+		}
+		if capped := w.AppendBuffers(nil, 2); len(model) > 0 && (len(capped) == 0 || len(capped) > 2 || !bytes.HasPrefix(model, capped[0])) {
+			t.Fatalf("step %d: AppendBuffers capped at 2 gave %d buffers", step, len(capped))
+		}
+		if w.first == nil {
+			if len(model) != 0 {
+				t.Fatalf("step %d: no blocks for %d pending bytes", step, len(model))
+			}
+			continue
+		}
+		last := w.first
+		for last.next != nil {
+			if last.next.last != nil || last.next.pending != 0 {
+				t.Fatalf("step %d: a block after the first carries list bookkeeping", step)
+			}
+			last = last.next
+		}
+		if w.first.last != last {
+			t.Fatalf("step %d: the first block's last is not the list's last block", step)
+		}
+	}
+}
+
+// iovMaxForTest is more buffers than any step of the model test queues.
+const iovMaxForTest = 1 << 16
