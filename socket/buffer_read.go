@@ -8,31 +8,25 @@ import (
 
 // readBuffer is the socket's ring read buffer (Qt's QRingBuffer in
 // QIODevicePrivate). Its storage comes from a pool and goes back when the
-// buffer empties, so an idle connection holds no read memory.
+// buffer empties, so an idle connection holds no read memory: one nil
+// pointer, the ring's offsets living in the block.
 type readBuffer struct {
 	blk *block
-	// 32 bits each keep an idle socket one size class smaller; the socket
-	// never buffers more than maxReadBuffered (see readRoom).
-	head uint32 // index of the first unread byte
-	n    uint32 // bytes buffered
 }
 
-// maxReadBuffered bounds the read buffer when ReadBufferSize is 0
-// (unlimited): reading pauses there, as at a set size, until the
-// application reads. A variable so that tests can lower it.
-var maxReadBuffered = 1 << 31
-
 // block is pooled storage; the pointer wrapper keeps Put allocation-free.
-// next links a write buffer's blocks, and the first block of a write
-// buffer also keeps the list's last block and the bytes pending, so that
-// a socket with nothing to send holds one pointer for its write queue.
-// Those fields are zero whenever the block is in a pool or holds read
-// data.
+// It also carries its buffer's bookkeeping, so that a socket with nothing
+// buffered holds one pointer per direction: a read buffer's ring (head,
+// pending), and in a write queue's first block the queue's (head, tail,
+// pending, last). next links a write queue's blocks. Everything but b is
+// zero whenever the block is in a pool.
 type block struct {
 	b       []byte
 	next    *block
-	last    *block // first block of a write buffer: the list's last block
-	pending int    // first block of a write buffer: the bytes queued
+	last    *block // write queue, first block: the queue's last block
+	pending int    // read: bytes buffered; write queue, first block: bytes queued
+	head    int    // read: index of the first unread byte; write: of the first unsent byte in the first block
+	tail    int    // write queue, first block: bytes used in the last block
 }
 
 const (
@@ -79,20 +73,37 @@ func putBlock(b *block) {
 	}
 }
 
-func (r *readBuffer) Len() int { return int(r.n) }
+// Len returns the bytes buffered.
+func (r *readBuffer) Len() int {
+	if r.blk == nil {
+		return 0
+	}
+	return r.blk.pending
+}
 
 // grow makes room for at least need more bytes.
 func (r *readBuffer) grow(need int) {
-	n := int(r.n)
+	n := r.Len()
 	if r.blk != nil && len(r.blk.b)-n >= need {
 		return
 	}
-	nb := getBlock(n + need)
-	if r.blk != nil {
-		r.copyOut(nb.b, 0, n)
-		putBlock(r.blk)
+	r.moveTo(getBlock(n + need))
+}
+
+// moveTo moves the buffered bytes to the front of nb, which becomes the
+// buffer's block, and returns the old one to its pool.
+func (r *readBuffer) moveTo(nb *block) {
+	if old := r.blk; old != nil {
+		nb.pending = r.copyOut(nb.b, 0, old.pending)
+		putBlock(released(old))
 	}
-	r.blk, r.head = nb, 0
+	r.blk = nb
+}
+
+// released clears what a block carries besides its storage, for its pool.
+func released(b *block) *block {
+	*b = block{b: b.b}
+	return b
 }
 
 // Write appends p.
@@ -101,30 +112,26 @@ func (r *readBuffer) Write(p []byte) {
 		return
 	}
 	r.grow(len(p))
-	size := len(r.blk.b)
-	tail := (int(r.head) + int(r.n)) % size
-	c := copy(r.blk.b[tail:], p)
-	copy(r.blk.b, p[c:])
-	r.n += uint32(len(p))
+	b := r.blk
+	size := len(b.b)
+	tail := (b.head + b.pending) % size
+	c := copy(b.b[tail:], p)
+	copy(b.b, p[c:])
+	b.pending += len(p)
 }
 
 // copyOut copies up to len(p) bytes starting off bytes into the buffer,
 // without consuming them.
 func (r *readBuffer) copyOut(p []byte, off, max int) int {
-	if off >= int(r.n) {
+	b := r.blk
+	if b == nil || off >= b.pending {
 		return 0
 	}
-	n := int(r.n) - off
-	if n > max {
-		n = max
-	}
-	if n > len(p) {
-		n = len(p)
-	}
-	size := len(r.blk.b)
-	start := (int(r.head) + off) % size
-	c := copy(p[:n], r.blk.b[start:])
-	copy(p[c:n], r.blk.b)
+	n := min(b.pending-off, max, len(p))
+	size := len(b.b)
+	start := (b.head + off) % size
+	c := copy(p[:n], b.b[start:])
+	copy(p[c:n], b.b)
 	return n
 }
 
@@ -133,45 +140,48 @@ func (r *readBuffer) Peek(p []byte, off int) int { return r.copyOut(p, off, len(
 
 // Discard drops the first n bytes and releases the storage when empty.
 func (r *readBuffer) Discard(n int) {
-	if n >= int(r.n) {
+	b := r.blk
+	if b == nil || n >= b.pending {
 		r.Reset()
 		return
 	}
-	r.head = uint32((int(r.head) + n) % len(r.blk.b))
-	r.n -= uint32(n)
+	b.head = (b.head + n) % len(b.b)
+	b.pending -= n
 }
 
 // Reset empties the buffer and returns its storage to the pool.
 func (r *readBuffer) Reset() {
 	if r.blk != nil {
-		putBlock(r.blk)
+		putBlock(released(r.blk))
+		r.blk = nil
 	}
-	*r = readBuffer{}
 }
 
 // ByteAt returns the byte at offset off.
 func (r *readBuffer) ByteAt(off int) byte {
-	return r.blk.b[(int(r.head)+off)%len(r.blk.b)]
+	b := r.blk
+	return b.b[(b.head+off)%len(b.b)]
 }
 
 // IndexByte returns the offset of the first c at or after off, or -1.
 func (r *readBuffer) IndexByte(c byte, off int) int {
-	if off >= int(r.n) {
+	b := r.blk
+	if b == nil || off >= b.pending {
 		return -1
 	}
-	size := len(r.blk.b)
-	start := (int(r.head) + off) % size
-	end := start + (int(r.n) - off)
+	size := len(b.b)
+	start := (b.head + off) % size
+	end := start + (b.pending - off)
 	if end <= size {
-		if i := bytes.IndexByte(r.blk.b[start:end], c); i >= 0 {
+		if i := bytes.IndexByte(b.b[start:end], c); i >= 0 {
 			return off + i
 		}
 		return -1
 	}
-	if i := bytes.IndexByte(r.blk.b[start:], c); i >= 0 {
+	if i := bytes.IndexByte(b.b[start:], c); i >= 0 {
 		return off + i
 	}
-	if i := bytes.IndexByte(r.blk.b[:end-size], c); i >= 0 {
+	if i := bytes.IndexByte(b.b[:end-size], c); i >= 0 {
 		return off + size - start + i
 	}
 	return -1
@@ -180,32 +190,33 @@ func (r *readBuffer) IndexByte(c byte, off int) int {
 // Prepend puts c in front of the buffered bytes (QIODevice::ungetChar).
 func (r *readBuffer) Prepend(c byte) {
 	r.grow(1)
-	r.head = uint32((int(r.head) - 1 + len(r.blk.b)) % len(r.blk.b))
-	r.blk.b[r.head] = c
-	r.n++
+	b := r.blk
+	b.head = (b.head - 1 + len(b.b)) % len(b.b)
+	b.b[b.head] = c
+	b.pending++
 }
 
 // Tail returns contiguous free space of up to want bytes (at least one)
 // after the buffered bytes, for a read to fill; Commit then counts what
 // the read put there.
 func (r *readBuffer) Tail(want int) []byte {
-	if r.blk == nil || r.n == 0 {
-		if r.blk == nil || len(r.blk.b) < want {
-			if r.blk != nil {
-				putBlock(r.blk)
-			}
-			r.blk = getBlock(want)
+	b := r.blk
+	if b == nil || b.pending == 0 {
+		if b == nil || len(b.b) < want {
+			r.Reset()
+			b = getBlock(want)
+			r.blk = b
 		}
-		r.head = 0
-		return r.blk.b[:want]
+		b.head = 0
+		return b.b[:want]
 	}
-	size, head, n := len(r.blk.b), int(r.head), int(r.n)
+	size, head, n := len(b.b), b.head, b.pending
 	tail := head + n
 	var free []byte
 	if tail < size {
-		free = r.blk.b[tail:]
+		free = b.b[tail:]
 	} else {
-		free = r.blk.b[tail-size : head]
+		free = b.b[tail-size : head]
 	}
 	if len(free) >= want || len(free) >= minBlock {
 		return free[:min(len(free), want)]
@@ -213,17 +224,17 @@ func (r *readBuffer) Tail(want int) []byte {
 	// The free space in one piece is short (it may be split around the
 	// wrap even when there is enough in all): move the bytes to the front
 	// of a block with want bytes of room after them.
-	nb := getBlock(n + want)
-	r.copyOut(nb.b, 0, n)
-	putBlock(r.blk)
-	r.blk, r.head = nb, 0
-	return nb.b[n : n+want]
+	r.moveTo(getBlock(n + want))
+	return r.blk.b[n : n+want]
 }
 
 // Commit counts n bytes written into the slice Tail returned.
 func (r *readBuffer) Commit(n int) {
-	r.n += uint32(n)
-	if r.n == 0 {
+	if r.blk == nil {
+		return
+	}
+	r.blk.pending += n
+	if r.blk.pending == 0 {
 		r.Reset()
 	}
 }

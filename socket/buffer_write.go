@@ -5,12 +5,10 @@ package socket
 // backlog never moves bytes around, and the pending bytes can be handed to
 // writev as one iovec per block.
 type writeBuffer struct {
-	// A list linked through the blocks, its last block and length kept
-	// in the first one: an idle connection's queue is one nil pointer
-	// and two offsets.
+	// A list linked through the blocks, its bookkeeping (last block,
+	// offsets, length) kept in the first one: an idle connection's queue
+	// is one nil pointer.
 	first *block
-	head  uint32 // offset of the first unsent byte in first
-	tail  uint32 // bytes used in the last block
 }
 
 const writeBlock = 16 << 10
@@ -33,25 +31,25 @@ func (w *writeBuffer) Write(p []byte) {
 		// queued writes are short and leave with the turn's batched send.
 		b := getBlock(min(len(p), writeBlock))
 		b.last = b
-		w.first, w.head, w.tail = b, 0, 0
+		w.first = b
 	}
 	f := w.first
 	f.pending += len(p)
 	for len(p) > 0 {
-		if int(w.tail) == len(f.last.b) {
+		if f.tail == len(f.last.b) {
 			// A backlog grows in writeBlock steps, or by a larger write's
 			// own size up to the largest pooled block, so every block is
-			// pooled and offsets fit 32 bits.
+			// pooled.
 			size := writeBlock
 			if len(p) > size {
 				size = min(len(p), maxPool)
 			}
 			b := getBlock(size)
 			f.last.next = b
-			f.last, w.tail = b, 0
+			f.last, f.tail = b, 0
 		}
-		c := copy(f.last.b[w.tail:], p)
-		w.tail += uint32(c)
+		c := copy(f.last.b[f.tail:], p)
+		f.tail += c
 		p = p[c:]
 	}
 }
@@ -60,15 +58,15 @@ func (w *writeBuffer) Write(p []byte) {
 // them, and returns the extended iov. The slices stay valid until the next
 // Write, Discard or Reset.
 func (w *writeBuffer) AppendBuffers(iov [][]byte, max int) [][]byte {
-	if w.first == nil {
+	f := w.first
+	if f == nil {
 		return iov
 	}
-	last := w.first.last
-	start := int(w.head)
-	for b := w.first; b != nil && len(iov) < max; b = b.next {
+	start := f.head
+	for b := f; b != nil && len(iov) < max; b = b.next {
 		end := len(b.b)
-		if b == last {
-			end = int(w.tail)
+		if b == f.last {
+			end = f.tail
 		}
 		if end > start {
 			iov = append(iov, b.b[start:end])
@@ -89,14 +87,14 @@ func (w *writeBuffer) Discard(n int) {
 	}
 	w.first.pending -= n
 	for n > 0 {
-		b := w.first
-		end := len(b.b)
-		if b == b.last {
-			end = int(w.tail)
+		f := w.first
+		end := len(f.b)
+		if f == f.last {
+			end = f.tail
 		}
-		avail := end - int(w.head)
+		avail := end - f.head
 		if n < avail {
-			w.head += uint32(n)
+			f.head += n
 			return
 		}
 		n -= avail
@@ -104,24 +102,22 @@ func (w *writeBuffer) Discard(n int) {
 	}
 }
 
-// popFront returns the first block, which is spent, and hands the list's
+// popFront returns the first block, which is spent, and hands the queue's
 // bookkeeping to the next one; the caller knows there is one.
 func (w *writeBuffer) popFront() {
-	b := w.first
-	next := b.next
-	next.last, next.pending = b.last, b.pending
-	*b = block{b: b.b}
-	putBlock(b)
-	w.first, w.head = next, 0
+	f := w.first
+	next := f.next
+	next.last, next.pending, next.tail = f.last, f.pending, f.tail
+	putBlock(released(f))
+	w.first = next
 }
 
 // Reset drops everything pending and returns the storage.
 func (w *writeBuffer) Reset() {
 	for b := w.first; b != nil; {
 		next := b.next
-		*b = block{b: b.b}
-		putBlock(b)
+		putBlock(released(b))
 		b = next
 	}
-	*w = writeBuffer{}
+	w.first = nil
 }

@@ -156,7 +156,7 @@ func TestWriteBufferMatchesModel(t *testing.T) {
 		}
 		last := w.first
 		for last.next != nil {
-			if last.next.last != nil || last.next.pending != 0 {
+			if n := last.next; n.last != nil || n.pending != 0 || n.head != 0 || n.tail != 0 {
 				t.Fatalf("step %d: a block after the first carries list bookkeeping", step)
 			}
 			last = last.next

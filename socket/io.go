@@ -188,8 +188,6 @@ func (s *AbstractSocket) ReadBufferSize() int64 {
 // SetReadBufferSize limits the read buffer to n bytes (0: unlimited, the
 // default). At the limit the socket stops reading from the kernel, so TCP
 // flow control holds the peer back; it resumes as the buffer is read.
-// "Unlimited" stops at 2 GiB all the same (QByteArray's bound in Qt 5),
-// which keeps the buffer's offsets, and an idle socket, small.
 func (s *AbstractSocket) SetReadBufferSize(n int64) {
 	if n < 0 {
 		n = 0

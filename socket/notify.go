@@ -74,21 +74,15 @@ func (s *AbstractSocket) readFromTransport() (n int, end error) {
 // end of the read buffer, or nil, having paused reading, when the buffer
 // is at its limit.
 func (s *AbstractSocket) readRoom(want int) []byte {
-	room := s.readLimit() - s.rbuf.Len()
-	if room <= 0 {
-		s.pauseReading()
-		return nil
+	if max := s.ReadBufferSize(); max > 0 {
+		room := int(max) - s.rbuf.Len()
+		if room <= 0 {
+			s.pauseReading()
+			return nil
+		}
+		want = min(want, room)
 	}
-	return s.rbuf.Tail(min(want, room))
-}
-
-// readLimit is the most the read buffer takes in from the transport:
-// ReadBufferSize, or maxReadBuffered when that is 0 (unlimited) or more.
-func (s *AbstractSocket) readLimit() int {
-	if max := s.ReadBufferSize(); max > 0 && max < int64(maxReadBuffered) {
-		return int(max)
-	}
-	return maxReadBuffered
+	return s.rbuf.Tail(want)
 }
 
 // readDone counts the r bytes a read put in the room readRoom gave and

@@ -127,7 +127,8 @@ func (s *AbstractSocket) readWanted() bool {
 }
 
 func (s *AbstractSocket) bufferFull() bool {
-	return s.rbuf.Len() >= s.readLimit()
+	max := s.ReadBufferSize()
+	return max > 0 && int64(s.rbuf.Len()) >= max
 }
 
 // loopClosed releases the descriptor without signals when the loop closes.
