@@ -1,5 +1,11 @@
 package engine
 
+import (
+	"math"
+
+	"golang.org/x/sys/unix"
+)
+
 // Handler receives a notifier's readiness events on the loop's goroutine.
 // Ready gets only the directions currently enabled (plus Hangup), so a
 // handler that disabled reading earlier in the same batch is not told that
@@ -27,9 +33,13 @@ type Notifier struct {
 }
 
 // NewNotifier registers fd with the loop. Both directions start disabled.
+// A negative descriptor gives an error wrapping unix.EBADF.
 func (l *Loop) NewNotifier(fd int, h Handler) (*Notifier, error) {
 	if l.p == nil {
 		return nil, ErrLoopClosed
+	}
+	if fd < 0 || fd > math.MaxInt32 {
+		return nil, opErr("notifier", unix.EBADF)
 	}
 	var idx uint32
 	if n := len(l.free); n > 0 {
