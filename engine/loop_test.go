@@ -553,6 +553,24 @@ func TestPostOrRunsExactlyOne(t *testing.T) {
 	}
 }
 
+// A PostOr queued behind a function that closes the loop left the queue
+// with that function's batch, before Close could drop it: the batch drops
+// it itself, so its resource is still released and fn never runs on the
+// closed loop.
+func TestPostOrDroppedWhenBatchClosesLoop(t *testing.T) {
+	l, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log []string
+	l.Post(func() { log = append(log, "close"); l.Close() })
+	l.PostOr(func() { log = append(log, "ran") }, func() { log = append(log, "dropped") })
+	l.ProcessEvents(0)
+	if diff := cmp.Diff([]string{"close", "dropped"}, log); diff != "" {
+		t.Fatalf("order (-want +got):\n%s", diff)
+	}
+}
+
 func TestLoopDone(t *testing.T) {
 	l, err := engine.NewLoop()
 	if err != nil {
