@@ -115,3 +115,35 @@ func TestBatchHandAllocatesNothing(t *testing.T) {
 		t.Errorf("Hand allocates %v times per descriptor, want 0", n)
 	}
 }
+
+// A handler that panics leaves the descriptors queued behind its own
+// closed, not leaked, and the panic goes on to the loop's caller.
+func TestBatchPanickingHandlerClosesTheRest(t *testing.T) {
+	target, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer target.Close()
+	fds := openFDs(t, 3)
+	defer unix.Close(fds[0]) // the handler got it before it panicked
+	b := NewBatch[int](target)
+	mk := func(_ *engine.Loop, fd int) (int, bool) { return fd, true }
+	h := func(int) { panic("handler failed") }
+	for _, fd := range fds {
+		b.Hand(fd, mk, h)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != "handler failed" {
+				t.Errorf("recovered %v, want the handler's panic", r)
+			}
+		}()
+		target.ProcessEvents(0)
+	}()
+	for _, fd := range fds[1:] {
+		if isOpen(fd) {
+			t.Errorf("descriptor %d, queued behind the panicking handler, is still open", fd)
+			unix.Close(fd)
+		}
+	}
+}
