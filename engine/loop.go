@@ -266,8 +266,22 @@ func (l *Loop) runPosted() {
 	l.posted, l.spare = l.spare[:0], nil
 	l.nposted.Store(0)
 	l.mu.Unlock()
-	for i, p := range fns {
-		fns[i] = postedFunc{}
+	next := 0
+	defer func() {
+		if next < len(fns) {
+			l.requeuePosted(fns[next:]) // a function panicked
+			return
+		}
+		// The two slices alternate, so steady-state posting does not
+		// allocate.
+		l.mu.Lock()
+		l.spare = fns[:0]
+		l.mu.Unlock()
+	}()
+	for next < len(fns) {
+		p := fns[next]
+		fns[next] = postedFunc{}
+		next++
 		if p.dropped != nil && l.isClosing() {
 			// Close ran in an earlier function of this batch, or on
 			// another goroutine: the batch left the queue before Close
@@ -277,10 +291,30 @@ func (l *Loop) runPosted() {
 		}
 		p.fn()
 	}
-	// The two slices alternate, so steady-state posting does not allocate.
+}
+
+// requeuePosted puts the functions a panic left unrun back at the head of the
+// queue, so that the next turn runs them (the loop may be run again after
+// a panic) or Close drops them: a PostOr's hand-over is never lost. If
+// Close has already emptied the queue, they are dropped here.
+func (l *Loop) requeuePosted(rest []postedFunc) {
 	l.mu.Lock()
-	l.spare = fns[:0]
+	if l.closed {
+		l.mu.Unlock()
+		for _, p := range rest {
+			if p.dropped != nil {
+				p.dropped()
+			}
+		}
+		return
+	}
+	q := make([]postedFunc, 0, len(rest)+len(l.posted))
+	q = append(append(q, rest...), l.posted...)
+	clear(l.posted)
+	l.posted = q
+	l.nposted.Store(int32(len(q)))
 	l.mu.Unlock()
+	l.wakeup()
 }
 
 // IOVecs returns the loop's gather list: scratch space for the buffers of

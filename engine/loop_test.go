@@ -571,6 +571,64 @@ func TestPostOrDroppedWhenBatchClosesLoop(t *testing.T) {
 	}
 }
 
+// A posted function that panics leaves the ones queued behind it in the
+// queue: the next turn runs them in order (the loop may be run again after
+// a panic), so a PostOr's hand-over is neither lost nor run twice.
+func TestPostedAfterPanicRunNextTurn(t *testing.T) {
+	l, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var log []string
+	l.Post(func() { log = append(log, "a"); panic("a") })
+	l.Post(func() { log = append(log, "b") })
+	l.PostOr(func() { log = append(log, "c") }, func() { log = append(log, "c dropped") })
+	if r := processRecovering(l); r != "a" {
+		t.Fatalf("first turn: recovered %v, want the panic of a", r)
+	}
+	l.Post(func() { log = append(log, "d") }) // posted after the panic: runs after b and c
+	if r := processRecovering(l); r != nil {
+		t.Fatalf("second turn panicked: %v", r)
+	}
+	l.Close()
+	if diff := cmp.Diff([]string{"a", "b", "c", "d"}, log); diff != "" {
+		t.Fatalf("order (-want +got):\n%s", diff)
+	}
+}
+
+// If the loop is closed instead of run again, the PostOr behind the panic
+// is dropped; and if the panicking function closed the loop itself, it is
+// dropped at once.
+func TestPostOrAfterPanicDropped(t *testing.T) {
+	for _, closeInside := range []bool{false, true} {
+		l, err := engine.NewLoop()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ran, dropped int
+		l.Post(func() {
+			if closeInside {
+				l.Close()
+			}
+			panic("boom")
+		})
+		l.PostOr(func() { ran++ }, func() { dropped++ })
+		processRecovering(l)
+		l.Close()
+		if ran != 0 || dropped != 1 {
+			t.Errorf("close inside %v: ran %d, dropped %d; want 0 and 1", closeInside, ran, dropped)
+		}
+	}
+}
+
+// processRecovering runs one turn of l and returns what it panicked with.
+func processRecovering(l *engine.Loop) (r any) {
+	defer func() { r = recover() }()
+	l.ProcessEvents(0)
+	return nil
+}
+
 func TestLoopDone(t *testing.T) {
 	l, err := engine.NewLoop()
 	if err != nil {
