@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"sync/atomic"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -19,7 +21,9 @@ type NativeEngine struct {
 	fd     int32
 	domain uint8
 	sotype uint8
-	sc     *scratchPair // made on first use
+	// Made on first use, by whichever side comes first: a reader and a
+	// writer may both be first at once.
+	sc atomic.Pointer[scratchPair]
 }
 
 // scratchPair is the read side's and the write side's scratch area.
@@ -28,10 +32,11 @@ type scratchPair struct{ r, w msgScratch }
 // An idle connection should cost little memory: the scratch areas (about
 // 230 bytes each) exist only once a call needs them.
 func (e *NativeEngine) scratch() *scratchPair {
-	if e.sc == nil {
-		e.sc = new(scratchPair)
+	if sc := e.sc.Load(); sc != nil {
+		return sc
 	}
-	return e.sc
+	e.sc.CompareAndSwap(nil, new(scratchPair))
+	return e.sc.Load()
 }
 
 func (e *NativeEngine) rs() *msgScratch { return &e.scratch().r }
@@ -172,7 +177,7 @@ func (e *NativeEngine) Close() error {
 		return opErr("close", unix.EBADF)
 	}
 	e.fd = -1
-	e.sc = nil
+	e.sc.Store(nil)
 	if err := sysClose(fd); err != nil && err != unix.EINTR {
 		return opErr("close", err)
 	}
