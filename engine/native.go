@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"net/netip"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -148,15 +149,23 @@ func (e *NativeEngine) Listen(backlog int) error {
 // up while queued) is skipped, as Qt and Go's net do: it is no error of
 // the listener's.
 func (e *NativeEngine) Accept() (fd int, err error) {
+	fd, _, err = e.AcceptPeer()
+	return fd, err
+}
+
+// AcceptPeer is Accept that also returns the peer's address as the
+// kernel reported it while accepting (what PeerAddr would read; the zero
+// AddrPort for a Unix-domain peer).
+func (e *NativeEngine) AcceptPeer() (fd int, peer netip.AddrPort, err error) {
 	for {
-		fd, err = sysAccept(int(e.fd))
+		fd, peer, err = sysAccept(int(e.fd))
 		switch err {
 		case nil:
-			return fd, nil
+			return fd, peer, nil
 		case unix.EINTR, unix.ECONNABORTED:
 			continue
 		}
-		return -1, wrapErr(acceptOp, err)
+		return -1, netip.AddrPort{}, wrapErr(acceptOp, err)
 	}
 }
 

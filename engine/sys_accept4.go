@@ -3,7 +3,8 @@
 package engine
 
 import (
-	_ "unsafe" // go:linkname
+	"net/netip"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -12,14 +13,21 @@ import (
 const acceptOp = "accept4"
 
 // acceptCloexec accepts with the new descriptor already non-blocking and
-// close-on-exec, closing the fork race Go's net avoids the same way.
-func acceptCloexec(fd int) (int, error) {
-	return accept4(fd, nil, nil, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+// close-on-exec, closing the fork race Go's net avoids the same way. The
+// kernel writes the peer's address as it accepts, which spares a server
+// the getpeername it would otherwise make for every connection.
+func acceptCloexec(fd int) (int, netip.AddrPort, error) {
+	var rsa unix.RawSockaddrAny
+	n := uint32(unsafe.Sizeof(rsa))
+	nfd, err := accept4(fd, &rsa, &n, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+	if err != nil {
+		return -1, netip.AddrPort{}, err
+	}
+	return nfd, rawToAddrPort(&rsa), nil
 }
 
-// accept4 is x/sys/unix's unexported raw call. The peer's address is not
-// asked for: the socket layer reads it with getpeername, into a buffer of
-// its own, while unix.Accept4 would allocate one per connection.
+// accept4 is x/sys/unix's unexported raw call: it fills a caller's
+// buffer, where unix.Accept4 would allocate a Sockaddr per connection.
 //
 //go:linkname accept4 golang.org/x/sys/unix.accept4
 //go:noescape

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"net/netip"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -31,21 +32,21 @@ func socketCloexec(domain, typ, proto int) (int, error) {
 }
 
 // acceptCloexec is accept plus the same emulation as socketCloexec.
-func acceptCloexec(fd int) (int, error) {
+func acceptCloexec(fd int) (int, netip.AddrPort, error) {
 	syscall.ForkLock.RLock()
-	nfd, _, err := unix.Accept(fd)
+	nfd, sa, err := unix.Accept(fd)
 	if err == nil {
 		unix.CloseOnExec(nfd)
 	}
 	syscall.ForkLock.RUnlock()
 	if err != nil {
-		return -1, err
+		return -1, netip.AddrPort{}, err
 	}
 	if err := prepareFD(nfd); err != nil {
 		unix.Close(nfd)
-		return -1, err
+		return -1, netip.AddrPort{}, err
 	}
-	return nfd, nil
+	return nfd, fromSockaddr(sa), nil
 }
 
 // prepareFD makes fd non-blocking and, for sockets, immune to SIGPIPE.

@@ -12,7 +12,8 @@ import (
 // getsockname and getpeername are x/sys/unix's unexported raw calls (libc
 // on darwin and openbsd). Unlike unix.Getsockname and unix.Getpeername
 // they fill a caller's buffer, so reading an address allocates nothing:
-// a server asks both of every connection it accepts.
+// a server asks the local one of every connection it accepts (accept
+// itself reports the peer's).
 
 //go:linkname getsockname golang.org/x/sys/unix.getsockname
 //go:noescape

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"net/netip"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -30,9 +32,9 @@ func sysListen(fd, backlog int) error {
 	return unix.Listen(fd, backlog)
 }
 
-func sysAccept(fd int) (int, error) {
+func sysAccept(fd int) (int, netip.AddrPort, error) {
 	if err := hook(SysAccept); err != nil {
-		return -1, err
+		return -1, netip.AddrPort{}, err
 	}
 	return acceptCloexec(fd)
 }

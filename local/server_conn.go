@@ -47,9 +47,9 @@ func (s *Server) SetHandler(fn func(c *Socket)) { s.handler = fn }
 
 // incomingConnection is the accept hook: the user's replacement or Qt's
 // default, which makes a connected Socket and queues it.
-func (s *Server) incomingConnection(fd int) {
+func (s *Server) incomingConnection(ac accept.Conn) {
 	if s.incoming != nil {
-		s.incoming(fd)
+		s.incoming(ac.FD)
 		return
 	}
 	target := s.loop
@@ -58,9 +58,9 @@ func (s *Server) incomingConnection(fd int) {
 	}
 	mk := s.maker()
 	if target == s.loop {
-		c, ok := mk(target, fd)
+		c, ok := mk(target, ac)
 		if !ok {
-			unix.Close(fd)
+			unix.Close(ac.FD)
 			return
 		}
 		if s.handler != nil {
@@ -71,11 +71,11 @@ func (s *Server) incomingConnection(fd int) {
 		return
 	}
 	if h := s.handler; h != nil {
-		s.batchFor(target).Hand(fd, mk, h)
+		s.batchFor(target).Hand(ac, mk, h)
 		return
 	}
 	s.deferNew = true
-	s.l.HandOff(s.loop, target, fd, mk, func(c *Socket) {
+	s.l.HandOff(s.loop, target, ac, mk, func(c *Socket) {
 		s.l.Add(c)
 		s.NewConnection.Emit()
 	}, func(c *Socket) { c.Loop().Post(c.Abort) })
@@ -97,14 +97,14 @@ func (s *Server) batchFor(target *engine.Loop) *accept.Batch[*Socket] {
 // maker returns what makes a socket for an accepted descriptor: it
 // captures the names now, on the server's goroutine, for a socket that
 // may be made on another loop.
-func (s *Server) maker() func(*engine.Loop, int) (*Socket, bool) {
+func (s *Server) maker() func(*engine.Loop, accept.Conn) (*Socket, bool) {
 	full, name, abstract := s.full, s.name, s.abstract
 	if !abstract {
 		_, name, _ = describeSockaddr(full)
 	}
-	return func(loop *engine.Loop, fd int) (*Socket, bool) {
+	return func(loop *engine.Loop, ac accept.Conn) (*Socket, bool) {
 		c := NewSocket(loop)
-		if err := c.adopt(fd, socket.ConnectedState, full, name, abstract); err != nil {
+		if err := c.adopt(ac.FD, socket.ConnectedState, full, name, abstract); err != nil {
 			return nil, false
 		}
 		return c, true

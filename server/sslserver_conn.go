@@ -60,11 +60,12 @@ type handshake struct {
 // incomingConnection is QSslServer::incomingConnection: a socket adopts
 // fd (on a group loop with SetLoopGroup), the server's slots are
 // connected, and the server handshake starts.
-func (s *SSLServer) incomingConnection(fd int) {
+func (s *SSLServer) incomingConnection(ac accept.Conn) {
 	if s.incoming != nil {
-		s.incoming(fd)
+		s.incoming(ac.FD)
 		return
 	}
+	fd := ac.FD
 	h := &handshake{s: s, cfg: s.config, timeout: s.timeout, handler: s.handler, before: s.before}
 	target := s.loop
 	if s.group != nil && s.loop != nil {
@@ -74,7 +75,7 @@ func (s *SSLServer) incomingConnection(fd int) {
 		// The socket is made on target; the listener counts it as pending
 		// until it is (HandOff's ticket), then handed returns here and
 		// holds its own ticket until the handshake ends.
-		s.l.HandOff(s.loop, target, fd, h.make, h.handedOff, h.dropped)
+		s.l.HandOff(s.loop, target, ac, h.make, h.handedOff, h.dropped)
 		return
 	}
 	h.local = true
@@ -96,8 +97,8 @@ func (s *SSLServer) incomingConnection(fd int) {
 }
 
 // make is HandOff's constructor, on the socket's loop.
-func (h *handshake) make(loop *engine.Loop, fd int) (*tcp.Socket, bool) {
-	if !h.setUp(loop, fd) {
+func (h *handshake) make(loop *engine.Loop, ac accept.Conn) (*tcp.Socket, bool) {
+	if !h.setUp(loop, ac.FD) {
 		return nil, false
 	}
 	return h.c.Socket, true

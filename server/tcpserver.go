@@ -42,7 +42,7 @@ type TCPServer struct {
 	// is queued, so that a slot calling NextPendingConnection finds it.
 	deferNew bool
 
-	adopt       func(*engine.Loop, int) (*tcp.Socket, bool) // see adopter
+	adopt       func(*engine.Loop, accept.Conn) (*tcp.Socket, bool) // see adopter
 	adoptDomain int
 	batches     map[*engine.Loop]*accept.Batch[*tcp.Socket] // hand-offs to a group's loops
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"github.com/qsock/qsock/engine"
 	"github.com/qsock/qsock/internal/accept"
-	"github.com/qsock/qsock/socket"
 	"github.com/qsock/qsock/tcp"
 	"golang.org/x/sys/unix"
 )
@@ -62,9 +61,9 @@ func (s *TCPServer) SetHandler(fn func(c *tcp.Socket)) { s.handler = fn }
 
 // incomingConnection is the accept hook: the user's replacement or Qt's
 // default.
-func (s *TCPServer) incomingConnection(fd int) {
+func (s *TCPServer) incomingConnection(ac accept.Conn) {
 	if s.incoming != nil {
-		s.incoming(fd)
+		s.incoming(ac.FD)
 		return
 	}
 	domain := unix.AF_INET6
@@ -77,9 +76,9 @@ func (s *TCPServer) incomingConnection(fd int) {
 		target = s.group.Next()
 	}
 	if target == s.loop {
-		c, ok := adopt(target, fd)
+		c, ok := adopt(target, ac)
 		if !ok {
-			unix.Close(fd)
+			unix.Close(ac.FD)
 			return
 		}
 		if s.handler != nil {
@@ -91,11 +90,11 @@ func (s *TCPServer) incomingConnection(fd int) {
 	}
 	if h := s.handler; h != nil {
 		// Nothing comes back to the server: the handler owns the socket.
-		s.batchFor(target).Hand(fd, adopt, h)
+		s.batchFor(target).Hand(ac, adopt, h)
 		return
 	}
 	s.deferNew = true
-	s.l.HandOff(s.loop, target, fd, adopt, func(c *tcp.Socket) {
+	s.l.HandOff(s.loop, target, ac, adopt, func(c *tcp.Socket) {
 		s.AddPendingConnection(c)
 		s.NewConnection.Emit()
 	}, func(c *tcp.Socket) { c.Loop().Post(c.Abort) })
@@ -103,9 +102,9 @@ func (s *TCPServer) incomingConnection(fd int) {
 
 // adopter returns what makes a socket of an accepted descriptor of
 // domain, made once per domain so that accepting allocates no closure.
-func (s *TCPServer) adopter(domain int) func(*engine.Loop, int) (*tcp.Socket, bool) {
+func (s *TCPServer) adopter(domain int) func(*engine.Loop, accept.Conn) (*tcp.Socket, bool) {
 	if s.adopt == nil || s.adoptDomain != domain {
-		s.adopt = func(loop *engine.Loop, fd int) (*tcp.Socket, bool) { return adoptAccepted(loop, fd, domain) }
+		s.adopt = func(loop *engine.Loop, ac accept.Conn) (*tcp.Socket, bool) { return adoptAccepted(loop, ac, domain) }
 		s.adoptDomain = domain
 	}
 	return s.adopt
@@ -124,13 +123,15 @@ func (s *TCPServer) batchFor(target *engine.Loop) *accept.Batch[*tcp.Socket] {
 	return b
 }
 
-// adoptAccepted makes a connected socket of fd on loop. On failure fd is left
-// open, as SetSocketDescriptor leaves it, for the caller to close.
-func adoptAccepted(loop *engine.Loop, fd, domain int) (*tcp.Socket, bool) {
+// adoptAccepted makes a connected socket of ac on loop. On failure the
+// descriptor is left open, as SetSocketDescriptor leaves it, for the
+// caller to close.
+func adoptAccepted(loop *engine.Loop, ac accept.Conn, domain int) (*tcp.Socket, bool) {
 	c := tcp.NewSocket(loop)
-	// An accepted descriptor needs no questions asked of the kernel: its
-	// family is the listener's and accept4 made it non-blocking.
-	if err := c.AdoptTransport(engine.AcceptedEngine(fd, domain, unix.SOCK_STREAM), socket.ConnectedState); err != nil {
+	// An accepted descriptor needs few questions asked of the kernel: its
+	// family is the listener's, accept4 made it non-blocking and said who
+	// the peer is.
+	if err := c.AdoptAccepted(engine.AcceptedEngine(ac.FD, domain, unix.SOCK_STREAM), ac.Peer); err != nil {
 		return nil, false
 	}
 	return c, true

@@ -326,13 +326,17 @@ func (s *AbstractSocket) fetchAddresses() {
 	if s.tr == nil {
 		return
 	}
-	if ap, err := s.tr.LocalAddr(); err == nil {
-		s.SetLocalAddress(ap.Addr())
-		s.localPort = ap.Port()
-	}
+	s.fetchLocalAddress()
 	if ap, err := s.tr.PeerAddr(); err == nil {
 		s.SetPeerAddress(ap.Addr())
 		s.peerPort = ap.Port()
+	}
+}
+
+func (s *AbstractSocket) fetchLocalAddress() {
+	if ap, err := s.tr.LocalAddr(); err == nil {
+		s.SetLocalAddress(ap.Addr())
+		s.localPort = ap.Port()
 	}
 }
 

@@ -203,6 +203,18 @@ func (s *AbstractSocket) SetSocketDescriptor(fd int, st State) error {
 // system call to describe its descriptor) or a proxy engine. On failure
 // the transport is left to the caller.
 func (s *AbstractSocket) AdoptTransport(t Transport, st State) error {
+	return s.adopt(t, st, netip.AddrPort{})
+}
+
+// AdoptAccepted is AdoptTransport in ConnectedState for a connection a
+// server accepted, with the peer's address as accept reported it: the
+// kernel is not asked for it again. An invalid peer is read from t, as
+// AdoptTransport reads it.
+func (s *AbstractSocket) AdoptAccepted(t Transport, peer netip.AddrPort) error {
+	return s.adopt(t, ConnectedState, peer)
+}
+
+func (s *AbstractSocket) adopt(t Transport, st State, peer netip.AddrPort) error {
 	s.cancelLookup()
 	s.releaseTransport()
 	s.resetBuffers()
@@ -213,7 +225,13 @@ func (s *AbstractSocket) AdoptTransport(t Transport, st State) error {
 	s.openMode = uint8(ReadWrite)
 	s.flags &^= flagPendingClose | flagAbortCalled
 	s.SetPeerName("")
-	s.fetchAddresses()
+	if peer.IsValid() {
+		s.fetchLocalAddress()
+		s.SetPeerAddress(peer.Addr())
+		s.peerPort = peer.Port()
+	} else {
+		s.fetchAddresses()
+	}
 	if s.State() != st {
 		s.setState(st)
 	}

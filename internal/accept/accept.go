@@ -30,7 +30,7 @@ func (l *Listener[T]) acceptBatch(fromWait bool) {
 			l.update()
 			return
 		}
-		fd, err := l.eng.Accept()
+		fd, peer, err := l.eng.AcceptPeer()
 		l.acceptCalls++
 		if err != nil {
 			if err == engine.ErrWouldBlock {
@@ -43,7 +43,7 @@ func (l *Listener[T]) acceptBatch(fromWait bool) {
 			return
 		}
 		l.backoff = 0
-		l.hooks.Incoming(fd)
+		l.hooks.Incoming(Conn{FD: fd, Peer: peer})
 		if l.hooks.Accepted != nil {
 			l.hooks.Accepted()
 		}

@@ -24,7 +24,7 @@ type fdListener struct {
 func newFDListener(loop *engine.Loop) *fdListener {
 	f := &fdListener{}
 	f.Listener = New(loop, Hooks[int]{
-		Incoming:    func(fd int) { f.log = append(f.log, "incoming"); f.Add(fd) },
+		Incoming:    func(c Conn) { f.log = append(f.log, "incoming"); f.Add(c.FD) },
 		Accepted:    func() { f.log = append(f.log, "accepted") },
 		AcceptError: func(c socket.SocketError) { f.log = append(f.log, "error:"+c.String()) },
 		Drop: func(fd int, _ bool) {

@@ -29,8 +29,8 @@ type Batch[T any] struct {
 // handed is one queued descriptor with what makes its connection (mk
 // leaves fd open when it fails) and the handler that gets it.
 type handed[T any] struct {
-	fd int
-	mk func(*engine.Loop, int) (T, bool)
+	c  Conn
+	mk func(*engine.Loop, Conn) (T, bool)
 	h  func(T)
 }
 
@@ -41,11 +41,12 @@ func NewBatch[T any](target *engine.Loop) *Batch[T] {
 	return b
 }
 
-// Hand queues fd for target, where mk makes its connection and h gets it.
-// If target is closed, already or before it takes fd, fd is closed.
-func (b *Batch[T]) Hand(fd int, mk func(*engine.Loop, int) (T, bool), h func(T)) {
+// Hand queues c for target, where mk makes its connection and h gets it.
+// If target is closed, already or before it takes c, c's descriptor is
+// closed.
+func (b *Batch[T]) Hand(c Conn, mk func(*engine.Loop, Conn) (T, bool), h func(T)) {
 	b.mu.Lock()
-	b.items = append(b.items, handed[T]{fd, mk, h})
+	b.items = append(b.items, handed[T]{c, mk, h})
 	post := !b.posted
 	b.posted = true
 	b.mu.Unlock()
@@ -82,14 +83,14 @@ func (b *Batch[T]) serveAll() {
 	next := 0
 	defer func() {
 		for _, it := range items[next:] {
-			unix.Close(it.fd)
+			unix.Close(it.c.FD)
 		}
 		b.giveBack(items)
 	}()
 	for next < len(items) {
 		it := items[next]
 		next++
-		if c, ok := make1(it.mk, b.target, it.fd); ok {
+		if c, ok := make1(it.mk, b.target, it.c); ok {
 			it.h(c)
 		}
 	}
@@ -100,7 +101,7 @@ func (b *Batch[T]) serveAll() {
 func (b *Batch[T]) dropAll() {
 	items := b.take()
 	for _, it := range items {
-		unix.Close(it.fd)
+		unix.Close(it.c.FD)
 	}
 	b.giveBack(items)
 }

@@ -34,7 +34,8 @@ func TestBatchHandsInOrderOnTarget(t *testing.T) {
 	fds := openFDs(t, 50)
 	var got []int
 	done := make(chan struct{})
-	mk := func(l *engine.Loop, fd int) (int, bool) {
+	mk := func(l *engine.Loop, c Conn) (int, bool) {
+		fd := c.FD
 		if !l.InLoop() {
 			t.Errorf("connection for %d made off its loop", fd)
 		}
@@ -49,7 +50,7 @@ func TestBatchHandsInOrderOnTarget(t *testing.T) {
 	}
 	b := NewBatch[int](target)
 	for _, fd := range fds {
-		b.Hand(fd, mk, h)
+		b.Hand(Conn{FD: fd}, mk, h)
 	}
 	<-done
 	if diff := cmp.Diff(fds, got); diff != "" {
@@ -61,10 +62,10 @@ func TestBatchFailedMakeClosesDescriptor(t *testing.T) {
 	target := runLoop(t)
 	fds := openFDs(t, 2)
 	handled := make(chan int, 2)
-	mk := func(_ *engine.Loop, fd int) (int, bool) { return fd, fd != fds[0] }
+	mk := func(_ *engine.Loop, c Conn) (int, bool) { return c.FD, c.FD != fds[0] }
 	b := NewBatch[int](target)
 	for _, fd := range fds {
-		b.Hand(fd, mk, func(fd int) { handled <- fd })
+		b.Hand(Conn{FD: fd}, mk, func(fd int) { handled <- fd })
 	}
 	if fd := <-handled; fd != fds[1] {
 		t.Fatalf("handled %d, want %d", fd, fds[1])
@@ -83,12 +84,12 @@ func TestBatchToClosedLoopClosesDescriptors(t *testing.T) {
 	}
 	fds := openFDs(t, 3)
 	b := NewBatch[int](target)
-	mk := func(_ *engine.Loop, fd int) (int, bool) { return fd, true }
+	mk := func(_ *engine.Loop, c Conn) (int, bool) { return c.FD, true }
 	h := func(fd int) { t.Errorf("descriptor %d handled on a closed loop", fd) }
-	b.Hand(fds[0], mk, h) // queued on a loop nobody runs
-	b.Hand(fds[1], mk, h)
+	b.Hand(Conn{FD: fds[0]}, mk, h) // queued on a loop nobody runs
+	b.Hand(Conn{FD: fds[1]}, mk, h)
 	target.Close()
-	b.Hand(fds[2], mk, h) // the loop is already closed
+	b.Hand(Conn{FD: fds[2]}, mk, h) // the loop is already closed
 	for _, fd := range fds {
 		if isOpen(fd) {
 			t.Errorf("descriptor %d still open after its loop closed", fd)
@@ -103,11 +104,11 @@ func TestBatchHandAllocatesNothing(t *testing.T) {
 	}
 	target := runLoop(t)
 	handled := make(chan struct{}, 1)
-	mk := func(_ *engine.Loop, fd int) (int, bool) { return fd, true }
+	mk := func(_ *engine.Loop, c Conn) (int, bool) { return c.FD, true }
 	h := func(int) { handled <- struct{}{} }
 	b := NewBatch[int](target)
 	hand := func() {
-		b.Hand(-1, mk, h) // never closed: mk succeeds and h keeps it
+		b.Hand(Conn{FD: -1}, mk, h) // never closed: mk succeeds and h keeps it
 		<-handled
 	}
 	hand() // the queues' storage is made once
@@ -127,10 +128,10 @@ func TestBatchPanickingHandlerClosesTheRest(t *testing.T) {
 	fds := openFDs(t, 3)
 	defer unix.Close(fds[0]) // the handler got it before it panicked
 	b := NewBatch[int](target)
-	mk := func(_ *engine.Loop, fd int) (int, bool) { return fd, true }
+	mk := func(_ *engine.Loop, c Conn) (int, bool) { return c.FD, true }
 	h := func(int) { panic("handler failed") }
 	for _, fd := range fds {
-		b.Hand(fd, mk, h)
+		b.Hand(Conn{FD: fd}, mk, h)
 	}
 	func() {
 		defer func() {
@@ -143,6 +144,45 @@ func TestBatchPanickingHandlerClosesTheRest(t *testing.T) {
 	for _, fd := range fds[1:] {
 		if isOpen(fd) {
 			t.Errorf("descriptor %d, queued behind the panicking handler, is still open", fd)
+			unix.Close(fd)
+		}
+	}
+}
+
+// A handler of one Batch that panics on a shared worker loop does not
+// strand another Batch queued behind it in the same turn: the loop runs
+// it the next turn, and later hand-offs to it are served too.
+func TestBatchBehindAnotherBatchsPanic(t *testing.T) {
+	target, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fds := openFDs(t, 3)
+	mk := func(_ *engine.Loop, c Conn) (int, bool) { return c.FD, true }
+	a, b := NewBatch[int](target), NewBatch[int](target)
+	a.Hand(Conn{FD: fds[0]}, mk, func(fd int) { unix.Close(fd); panic("a's handler") })
+	var handled []int
+	h := func(fd int) { handled = append(handled, fd); unix.Close(fd) }
+	b.Hand(Conn{FD: fds[1]}, mk, h) // queued behind a's batch
+	func() {
+		defer func() {
+			if r := recover(); r != "a's handler" {
+				t.Errorf("recovered %v, want a's handler's panic", r)
+			}
+		}()
+		target.ProcessEvents(0)
+	}()
+	b.Hand(Conn{FD: fds[2]}, mk, h) // a later connection for b
+	for range 3 {
+		target.ProcessEvents(0)
+	}
+	target.Close()
+	if diff := cmp.Diff(fds[1:], handled); diff != "" {
+		t.Errorf("handled by b (-want +got):\n%s", diff)
+	}
+	for _, fd := range fds[1:] {
+		if isOpen(fd) {
+			t.Errorf("descriptor %d left open", fd)
 			unix.Close(fd)
 		}
 	}

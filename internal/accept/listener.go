@@ -30,10 +30,11 @@ const (
 
 // Hooks are what differs per server.
 type Hooks[T any] struct {
-	// Incoming takes ownership of one accepted descriptor: Qt's virtual
-	// incomingConnection. It queues what it made of it with Add, hands
-	// the descriptor elsewhere, or closes it. Required.
-	Incoming func(fd int)
+	// Incoming takes ownership of one accepted descriptor, given with its
+	// peer's address: Qt's virtual incomingConnection. It queues what it
+	// made of it with Add, hands the descriptor elsewhere, or closes it.
+	// Required.
+	Incoming func(c Conn)
 	// Accepted runs once per accepted descriptor after Incoming returned,
 	// even if Incoming closed the listener: QTcpServer emits newConnection
 	// there (QSslServer too, before its handshake). May be nil.
