@@ -3,12 +3,18 @@
 # server in turn on loopback through every scenario, and writes the tables
 # (results.md) and the chart (results.png).
 #
-#   bench/run.sh            full run, about 9 minutes: 2 rounds, 3 s windows;
+#   bench/run.sh            full run, about 11 minutes: 2 rounds, 3 s windows;
 #                           writes bench/results.{md,png,jsonl} and
 #                           bench/profile-qsock-100x64.txt, and refreshes the
 #                           generated part of bench/README.md
 #   bench/run.sh -quick     smoke run (< 1 min): 1 round, short windows, 1,000
 #                           idle connections; writes bench/out/quick/ only
+#
+# The 1-connection latency row (echo-1x64) gets -latency-rounds rounds in
+# all (default 6), the extra ones after the others: its tail depends on
+# where the scheduler puts the server's and the load generator's threads,
+# which is decided afresh with each server process, so two rounds are not
+# enough for its p99 to say more than which way those placements fell.
 #
 # After the plain scenarios, each round runs the TLS scenarios (full
 # handshakes, TLS echo, idle TLS connections) against the TLS servers: the
@@ -20,7 +26,7 @@
 # Build products go to bench/bin/, logs and the raw profile to bench/out/
 # (both ignored by git).
 #
-# Options: -rounds N, -window SECONDS, -warmup SECONDS, -servers "a b ...",
+# Options: -rounds N, -latency-rounds N, -window SECONDS, -warmup SECONDS, -servers "a b ...",
 # -scenarios "a b ...", -tls-servers "a b ...", -tls-scenarios "a b ...",
 # -out DIR, -noprofile.
 #
@@ -38,6 +44,7 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
 QUICK=0
 ROUNDS=2
+LATENCY_ROUNDS=6
 WINDOW=3
 WARMUP=0.5
 IDLE=10000
@@ -51,6 +58,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-quick) QUICK=1 ;;
 	-rounds) ROUNDS=$2; shift ;;
+	-latency-rounds) LATENCY_ROUNDS=$2; shift ;;
 	-window) WINDOW=$2; shift ;;
 	-warmup) WARMUP=$2; shift ;;
 	-servers) SERVERS=$2; shift ;;
@@ -59,12 +67,12 @@ while [ $# -gt 0 ]; do
 	-tls-scenarios) TLS_SCENARIOS=$2; shift ;;
 	-out) OUT=$2; shift ;;
 	-noprofile) PROFILE=0 ;;
-	*) echo "usage: $0 [-quick] [-rounds N] [-window S] [-warmup S] [-servers LIST] [-scenarios LIST] [-tls-servers LIST] [-tls-scenarios LIST] [-out DIR] [-noprofile]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-quick] [-rounds N] [-latency-rounds N] [-window S] [-warmup S] [-servers LIST] [-scenarios LIST] [-tls-servers LIST] [-tls-scenarios LIST] [-out DIR] [-noprofile]" >&2; exit 2 ;;
 	esac
 	shift
 done
 if [ "$QUICK" = 1 ]; then
-	ROUNDS=1 WINDOW=0.3 WARMUP=0.1 IDLE=1000 PROFILE=0
+	ROUNDS=1 LATENCY_ROUNDS=1 WINDOW=0.3 WARMUP=0.1 IDLE=1000 PROFILE=0
 	OUT=${OUT:-$BENCH/out/quick}
 fi
 OUT=${OUT:-$BENCH}
@@ -201,6 +209,14 @@ for round in $(seq 1 "$ROUNDS"); do
 		done
 	done
 done
+# The latency row's extra rounds.
+if echo "$SCENARIOS" | grep -qw echo-1x64; then
+	for round in $(seq $((ROUNDS + 1)) "$LATENCY_ROUNDS"); do
+		for srv in $(in_order "$round" "$SERVERS"); do
+			run_one "$round" echo-1x64 "$srv"
+		done
+	done
+fi
 
 PROFILE_TXT=
 if [ "$PROFILE" = 1 ] && echo "$SERVERS" | grep -qw qsock; then
@@ -238,6 +254,6 @@ if [ "$OUT" = "$BENCH" ] && [ "$QUICK" = 0 ]; then
 fi
 step "report"
 "$BIN/report" -in "$JSONL" -md "$OUT/results.md" -png "$OUT/results.png" \
-	-note "$ROUNDS round(s), ${WINDOW} s measurement window after ${WARMUP} s warm-up per server and scenario; $IDLE idle connections; server order reversed every other round." \
+	-note "$ROUNDS round(s) (the 1-connection latency row: $(( LATENCY_ROUNDS > ROUNDS ? LATENCY_ROUNDS : ROUNDS ))), ${WINDOW} s measurement window after ${WARMUP} s warm-up per server and scenario; $IDLE idle connections; server order reversed every other round." \
 	${PROFILE_TXT:+-profile "$PROFILE_TXT"} ${TLS_PROFILE_TXT:+-tlsprofile "$TLS_PROFILE_TXT"} ${README:+-readme "$README"}
 echo "wrote $OUT/results.md and the chart(s) $OUT/results*.png"
