@@ -46,7 +46,9 @@ type Loop struct {
 	quit        atomic.Bool
 	running     atomic.Bool
 	owner       atomic.Int64  // goroutine running Run, 0 when none
-	done        chan struct{} // closed when the current Run returns
+	// driving is held by the goroutine running the loop (Run, or one
+	// ProcessEvents turn), so that a Close from elsewhere waits for it.
+	driving sync.Mutex
 	closing     chan struct{} // closed by Close
 
 	timers timerHeap
@@ -107,25 +109,12 @@ func NewLoop() (*Loop, error) {
 // goroutine is never lost. A panic in a callback is not recovered: it
 // unwinds through Run, and the loop may be run again afterwards.
 func (l *Loop) Run() error {
-	if !l.running.CompareAndSwap(false, true) {
-		return ErrLoopRunning
+	if err := l.begin(); err != nil {
+		return err
 	}
-	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
-		l.running.Store(false)
-		return ErrLoopClosed
-	}
-	l.done = make(chan struct{})
-	l.mu.Unlock()
-	l.owner.Store(goid())
 	defer func() {
-		l.owner.Store(0)
 		l.quit.Store(false)
-		l.mu.Lock()
-		close(l.done)
-		l.mu.Unlock()
-		l.running.Store(false)
+		l.end()
 	}()
 	for !l.quit.Load() {
 		if err := l.turn(l.timeout()); err != nil {
@@ -138,18 +127,40 @@ func (l *Loop) Run() error {
 // ProcessEvents runs one turn of the loop, waiting at most timeout for
 // something to happen (QEventLoop::processEvents with WaitForMoreEvents
 // when timeout != 0). It is for the loop's owner while Run is not active.
+// During the turn the caller is the loop's goroutine (InLoop), and a Close
+// from another goroutine waits for the turn to end, as it waits for Run.
 func (l *Loop) ProcessEvents(timeout time.Duration) error {
-	if !l.running.CompareAndSwap(false, true) {
-		return ErrLoopRunning
+	if err := l.begin(); err != nil {
+		return err
 	}
-	defer l.running.Store(false)
-	if l.isClosed() {
-		return ErrLoopClosed
-	}
+	defer l.end()
 	if t := l.timeout(); t >= 0 && (timeout < 0 || t < timeout) {
 		timeout = t
 	}
 	return l.turn(timeout)
+}
+
+// begin makes the caller the goroutine running the loop, for Run or one
+// ProcessEvents turn; end undoes it and lets a waiting Close go on.
+func (l *Loop) begin() error {
+	if !l.running.CompareAndSwap(false, true) {
+		return ErrLoopRunning
+	}
+	// Held before closed is read: a Close that comes later waits.
+	l.driving.Lock()
+	if l.isClosed() {
+		l.driving.Unlock()
+		l.running.Store(false)
+		return ErrLoopClosed
+	}
+	l.owner.Store(goid())
+	return nil
+}
+
+func (l *Loop) end() {
+	l.owner.Store(0)
+	l.driving.Unlock()
+	l.running.Store(false)
 }
 
 // timeout says how long the next wait may block: not at all when work is
@@ -282,11 +293,14 @@ func (l *Loop) runPosted() {
 		p := fns[next]
 		fns[next] = postedFunc{}
 		next++
-		if p.dropped != nil && l.isClosing() {
+		if l.isClosing() {
 			// Close ran in an earlier function of this batch, or on
 			// another goroutine: the batch left the queue before Close
-			// could drop it, so it is dropped here.
-			p.dropped()
+			// could drop it, so it is dropped here, as Close drops what
+			// is still queued.
+			if p.dropped != nil {
+				p.dropped()
+			}
 			continue
 		}
 		p.fn()
@@ -500,8 +514,9 @@ type LoopCloser interface {
 // Close releases the loop: every notifier still registered is told
 // (LoopCloser) and removed, timers stop, posted functions are dropped, and
 // the poller and wake-up descriptors are closed. If the loop is running on
-// another goroutine, Close stops it and waits for Run to return; called from
-// a callback, it finishes when the current callback returns to Run.
+// another goroutine, Close stops it and waits for Run (or the current
+// ProcessEvents turn) to return; called from a callback, it finishes when
+// the current callback returns to the loop.
 // Close is idempotent.
 func (l *Loop) Close() error {
 	l.mu.Lock()
@@ -518,17 +533,16 @@ func (l *Loop) Close() error {
 	}
 	l.posted = nil
 	l.nposted.Store(0)
-	done := l.done
 	close(l.closing)
 	l.mu.Unlock()
 	// From inside a callback the release happens now: the rest of the
 	// batch is read only through the registration table, which release
-	// empties, and Run stops at the end of the turn.
-	if l.running.Load() && !l.InLoop() {
+	// empties, and Run stops at the end of the turn. From elsewhere it
+	// waits for Run, or a ProcessEvents turn, to end.
+	if !l.InLoop() {
 		l.Quit()
-		if done != nil {
-			<-done
-		}
+		l.driving.Lock()
+		l.driving.Unlock()
 	}
 	l.Quit()
 	err := l.release()

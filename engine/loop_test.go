@@ -3,7 +3,9 @@ package engine_test
 import (
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -627,6 +629,81 @@ func processRecovering(l *engine.Loop) (r any) {
 	defer func() { r = recover() }()
 	l.ProcessEvents(0)
 	return nil
+}
+
+// A Close from another goroutine waits for the ProcessEvents turn that is
+// running, as it waits for Run: nothing is released under a callback.
+func TestCloseWaitsForProcessEventsTurn(t *testing.T) {
+	l, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	var ended atomic.Bool
+	l.Post(func() {
+		close(started)
+		time.Sleep(50 * time.Millisecond)
+		ended.Store(true)
+	})
+	turn := make(chan error, 1)
+	go func() { turn <- l.ProcessEvents(0) }()
+	<-started
+	l.Close()
+	if !ended.Load() {
+		t.Fatal("Close returned while a ProcessEvents turn was still running a callback")
+	}
+	if err := <-turn; err != nil {
+		t.Fatalf("ProcessEvents: %v", err)
+	}
+	if err := l.ProcessEvents(0); err != engine.ErrLoopClosed {
+		t.Fatalf("ProcessEvents after Close: %v, want ErrLoopClosed", err)
+	}
+}
+
+// During a ProcessEvents turn its caller is the loop's goroutine: InLoop
+// holds in callbacks, and Invoke from one runs at once instead of waiting
+// for a loop nobody else runs.
+func TestProcessEventsCallerIsInLoop(t *testing.T) {
+	l, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var log []string
+	l.Post(func() {
+		log = append(log, "in loop "+strconv.FormatBool(l.InLoop()))
+		l.Invoke(func() { log = append(log, "invoked") })
+		log = append(log, "after invoke")
+	})
+	done := make(chan struct{})
+	go func() { defer close(done); l.ProcessEvents(0) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Invoke from a ProcessEvents callback blocked")
+	}
+	if diff := cmp.Diff([]string{"in loop true", "invoked", "after invoke"}, log); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+	if l.InLoop() {
+		t.Error("InLoop still true after the turn")
+	}
+}
+
+// A plain posted function behind one that closes the loop is dropped with
+// the rest of the queue, not run on the closed loop.
+func TestPostDroppedWhenBatchClosesLoop(t *testing.T) {
+	l, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log []string
+	l.Post(func() { log = append(log, "close"); l.Close() })
+	l.Post(func() { log = append(log, "ran after close") })
+	l.ProcessEvents(0)
+	if diff := cmp.Diff([]string{"close"}, log); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
 }
 
 func TestLoopDone(t *testing.T) {
