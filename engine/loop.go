@@ -45,11 +45,11 @@ type Loop struct {
 	wakePending atomic.Bool // a wake-up was signalled and not yet drained
 	quit        atomic.Bool
 	running     atomic.Bool
-	owner       atomic.Int64  // goroutine running Run, 0 when none
+	owner       atomic.Int64  // goroutine running the loop, 0 when none
+	closing     chan struct{} // closed by Close
 	// driving is held by the goroutine running the loop (Run, or one
 	// ProcessEvents turn), so that a Close from elsewhere waits for it.
 	driving sync.Mutex
-	closing     chan struct{} // closed by Close
 
 	timers timerHeap
 
