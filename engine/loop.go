@@ -50,6 +50,7 @@ type Loop struct {
 	// driving is held by the goroutine running the loop (Run, or one
 	// ProcessEvents turn), so that a Close from elsewhere waits for it.
 	driving sync.Mutex
+	goidBuf [32]byte // the driver's scratch for reading its goroutine id
 
 	timers timerHeap
 
@@ -109,7 +110,7 @@ func NewLoop() (*Loop, error) {
 // goroutine is never lost. A panic in a callback is not recovered: it
 // unwinds through Run, and the loop may be run again afterwards.
 func (l *Loop) Run() error {
-	if err := l.begin(); err != nil {
+	if err := l.begin(true); err != nil {
 		return err
 	}
 	defer func() {
@@ -130,7 +131,7 @@ func (l *Loop) Run() error {
 // During the turn the caller is the loop's goroutine (InLoop), and a Close
 // from another goroutine waits for the turn to end, as it waits for Run.
 func (l *Loop) ProcessEvents(timeout time.Duration) error {
-	if err := l.begin(); err != nil {
+	if err := l.begin(false); err != nil {
 		return err
 	}
 	defer l.end()
@@ -141,8 +142,10 @@ func (l *Loop) ProcessEvents(timeout time.Duration) error {
 }
 
 // begin makes the caller the goroutine running the loop, for Run or one
-// ProcessEvents turn; end undoes it and lets a waiting Close go on.
-func (l *Loop) begin() error {
+// ProcessEvents turn; end undoes it and lets a waiting Close go on. Run
+// claims the loop for InLoop at once; a ProcessEvents turn does once it
+// has something to run (see claim).
+func (l *Loop) begin(claim bool) error {
 	if !l.running.CompareAndSwap(false, true) {
 		return ErrLoopRunning
 	}
@@ -153,8 +156,20 @@ func (l *Loop) begin() error {
 		l.running.Store(false)
 		return ErrLoopClosed
 	}
-	l.owner.Store(goid())
+	if claim {
+		l.claim()
+	}
 	return nil
+}
+
+// claim makes the driving goroutine the loop's for InLoop, so that Close
+// and Invoke from a callback know they are on it. Reading a goroutine's id
+// costs a couple of microseconds, so a ProcessEvents turn that finds
+// nothing to run does not.
+func (l *Loop) claim() {
+	if l.owner.Load() == 0 {
+		l.owner.Store(goidInto(&l.goidBuf))
+	}
 }
 
 func (l *Loop) end() {
@@ -190,6 +205,9 @@ func (l *Loop) turn(timeout time.Duration) error {
 	l.polling.Store(false)
 	if err != nil {
 		return err
+	}
+	if n > 0 || l.timers.Len() > 0 || l.nposted.Load() > 0 || len(l.turnEnd) > 0 {
+		l.claim()
 	}
 	l.dispatch(l.events[:n])
 	if n == len(l.events) && n < 4096 {
