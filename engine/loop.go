@@ -206,8 +206,8 @@ func (l *Loop) turn(timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	if n > 0 || l.timers.Len() > 0 || l.nposted.Load() > 0 || len(l.turnEnd) > 0 {
-		l.claim()
+	if n > 0 || len(l.turnEnd) > 0 {
+		l.claim() // timers and posted functions claim as they run
 	}
 	l.dispatch(l.events[:n])
 	if n == len(l.events) && n < 4096 {
@@ -290,6 +290,7 @@ func (l *Loop) runPosted() {
 	if l.nposted.Load() == 0 {
 		return
 	}
+	l.claim()
 	l.mu.Lock()
 	fns := l.posted
 	l.posted, l.spare = l.spare[:0], nil
@@ -533,8 +534,9 @@ type LoopCloser interface {
 // (LoopCloser) and removed, timers stop, posted functions are dropped, and
 // the poller and wake-up descriptors are closed. If the loop is running on
 // another goroutine, Close stops it and waits for Run (or the current
-// ProcessEvents turn) to return; called from a callback, it finishes when
-// the current callback returns to the loop.
+// ProcessEvents turn) to return, so it must not be called from a goroutine
+// the loop's callback is waiting for (through Invoke, say); called from a
+// callback, it finishes when the current callback returns to the loop.
 // Close is idempotent.
 func (l *Loop) Close() error {
 	l.mu.Lock()

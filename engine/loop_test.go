@@ -690,6 +690,72 @@ func TestProcessEventsCallerIsInLoop(t *testing.T) {
 	}
 }
 
+// Whatever a ProcessEvents turn runs runs with InLoop true, however late
+// another goroutine posted it or armed its timer.
+func TestProcessEventsLateWorkRunsInLoop(t *testing.T) {
+	l, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var notIn, ran, inflight atomic.Int64
+	check := func() {
+		ran.Add(1)
+		inflight.Add(-1)
+		if !l.InLoop() {
+			notIn.Add(1)
+		}
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if inflight.Load() >= 4 {
+				runtime.Gosched()
+				continue
+			}
+			inflight.Add(1)
+			if i%2 == 0 {
+				l.Post(check)
+			} else {
+				l.AfterFunc(0, check)
+			}
+		}
+	}()
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline) && notIn.Load() == 0; {
+		l.ProcessEvents(0)
+	}
+	close(stop)
+	<-done
+	if n := notIn.Load(); n > 0 {
+		t.Fatalf("%d of %d functions ran with InLoop false", n, ran.Load())
+	}
+	if ran.Load() == 0 {
+		t.Fatal("nothing ran")
+	}
+}
+
+// Timers armed and stopped from another goroutine while the loop runs
+// (run with -race).
+func TestTimersFromAnotherGoroutineWhileRunning(t *testing.T) {
+	l, err := engine.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := runLoop(t, l)
+	for range 5000 {
+		l.AfterFunc(time.Hour, func() {}).Stop()
+		l.Post(func() {})
+	}
+	stop()
+	l.Close()
+}
+
 // A plain posted function behind one that closes the loop is dropped with
 // the rest of the queue, not run on the closed loop.
 func TestPostDroppedWhenBatchClosesLoop(t *testing.T) {

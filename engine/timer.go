@@ -143,6 +143,7 @@ func (h *timerHeap) fire() {
 		}
 		heap.Pop(h)
 		h.mu.Unlock()
+		h.loop.claim()
 		t.fn()
 	}
 }
