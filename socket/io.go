@@ -3,6 +3,7 @@ package socket
 import (
 	"errors"
 	"io"
+	"math"
 )
 
 // ErrNotOpen is returned by reads and writes on a socket that is not open
@@ -38,12 +39,26 @@ func (s *AbstractSocket) consume(n int) {
 		return
 	}
 	s.rbuf.Discard(n)
-	s.drained()
+	if s.rbuf.Len() == 0 || s.Layer() != nil {
+		s.resumeReading()
+	}
 }
 
-// drained re-enables reading once the user made room in a full buffer, as
-// Qt's readData does.
-func (s *AbstractSocket) drained() {
+// wantMore is a read that asked for more than was buffered: in Qt it
+// reaches QAbstractSocket::readData, which turns reading back on.
+func (s *AbstractSocket) wantMore(asked int) {
+	if asked > s.avail() {
+		s.resumeReading()
+	}
+}
+
+// resumeReading turns reading back on after the buffer limit stopped it
+// (Qt's readData re-enabling the read notifier). Qt calls readData when a
+// read wants more than is buffered or has emptied the buffer, not when it
+// merely makes room: a socket whose full buffer is read in part outside
+// ReadyRead stays stopped until then. (A security layer's socket resumes
+// on any room, as before.)
+func (s *AbstractSocket) resumeReading() {
 	if s.is(flagReadPaused) && !s.bufferFull() {
 		s.flags &^= flagReadPaused
 		if s.notifier != nil {
@@ -61,6 +76,7 @@ func (s *AbstractSocket) Read(p []byte) (int, error) {
 		return 0, ErrNotOpen
 	}
 	n := 0
+	s.wantMore(len(p))
 	if s.avail() > 0 {
 		n = s.rbuf.Peek(p, s.txnOffset())
 		s.consume(n)
@@ -73,8 +89,12 @@ func (s *AbstractSocket) Read(p []byte) (int, error) {
 
 // ReadAll returns everything buffered (QIODevice::readAll).
 func (s *AbstractSocket) ReadAll() []byte {
+	if s.OpenMode()&ReadOnly == 0 {
+		return []byte{}
+	}
 	n := s.avail()
-	if n == 0 || s.OpenMode()&ReadOnly == 0 {
+	s.wantMore(n + 1) // Qt's readAll reads until the device has no more
+	if n == 0 {
 		return []byte{}
 	}
 	p := make([]byte, n)
@@ -85,8 +105,12 @@ func (s *AbstractSocket) ReadAll() []byte {
 
 // ReadN returns up to max buffered bytes (QIODevice::read(qint64)).
 func (s *AbstractSocket) ReadN(max int) []byte {
+	if s.OpenMode()&ReadOnly == 0 {
+		return []byte{}
+	}
+	s.wantMore(max)
 	n := min(max, s.avail())
-	if n <= 0 || s.OpenMode()&ReadOnly == 0 {
+	if n <= 0 {
 		return []byte{}
 	}
 	p := make([]byte, n)
@@ -97,6 +121,7 @@ func (s *AbstractSocket) ReadN(max int) []byte {
 
 // Peek returns up to n buffered bytes without consuming them.
 func (s *AbstractSocket) Peek(n int) []byte {
+	s.wantMore(n)
 	n = min(n, s.avail())
 	if n <= 0 {
 		return []byte{}
@@ -108,17 +133,25 @@ func (s *AbstractSocket) Peek(n int) []byte {
 
 // PeekInto copies buffered bytes into p without consuming them.
 func (s *AbstractSocket) PeekInto(p []byte) int {
+	s.wantMore(len(p))
 	if s.avail() == 0 {
 		return 0
 	}
 	return s.rbuf.Peek(p, s.txnOffset())
 }
 
-// Skip discards up to n buffered bytes and returns how many it dropped.
+// Skip discards up to n buffered bytes and returns how many it dropped
+// (QIODevice::skip). As in Qt it returns -1 for a negative n, on a socket
+// not open for reading, and once the connection is closed and nothing is
+// left to skip.
 func (s *AbstractSocket) Skip(n int64) int64 {
+	if n < 0 || s.OpenMode()&ReadOnly == 0 {
+		return -1
+	}
+	s.wantMore(int(min(n, int64(math.MaxInt))))
 	k := int(min(n, int64(s.avail())))
-	if k < 0 {
-		return 0
+	if k == 0 && n > 0 && s.State() == UnconnectedState {
+		return -1
 	}
 	s.consume(k)
 	return int64(k)
@@ -139,18 +172,26 @@ func (s *AbstractSocket) ReadLine(max int) []byte {
 		return nil
 	}
 	n := s.avail()
+	line := false
 	if i := s.rbuf.IndexByte('\n', s.txnOffset()); n > 0 && i >= 0 {
-		n = i - s.txnOffset() + 1
+		n, line = i-s.txnOffset()+1, true
 	}
 	if max > 0 && n > max-1 {
-		n = max - 1
+		n, line = max-1, true
+	}
+	if !line {
+		s.wantMore(n + 1) // Qt reads on from the device for the line's end
 	}
 	return s.ReadN(n)
 }
 
 // GetChar reads one byte; ok is false when nothing is buffered.
 func (s *AbstractSocket) GetChar() (c byte, ok bool) {
-	if s.avail() == 0 || s.OpenMode()&ReadOnly == 0 {
+	if s.OpenMode()&ReadOnly == 0 {
+		return 0, false
+	}
+	s.wantMore(1)
+	if s.avail() == 0 {
 		return 0, false
 	}
 	c = s.rbuf.ByteAt(s.txnOffset())
@@ -161,7 +202,7 @@ func (s *AbstractSocket) GetChar() (c byte, ok bool) {
 // UngetChar puts c back in front of the buffer. Inside a transaction it
 // does nothing, as Qt (which only warns).
 func (s *AbstractSocket) UngetChar(c byte) {
-	if s.is(flagTxn) {
+	if s.is(flagTxn) || s.OpenMode()&ReadOnly == 0 {
 		return
 	}
 	s.rbuf.Prepend(c)
@@ -187,7 +228,10 @@ func (s *AbstractSocket) ReadBufferSize() int64 {
 
 // SetReadBufferSize limits the read buffer to n bytes (0: unlimited, the
 // default). At the limit the socket stops reading from the kernel, so TCP
-// flow control holds the peer back; it resumes as the buffer is read.
+// flow control holds the peer back. As in Qt, it stops once it finds the
+// buffer still full (a read inside ReadyRead that makes room keeps it
+// going), and reading resumes when a read empties the buffer or asks for
+// more than it holds; reading only part of it does not.
 func (s *AbstractSocket) SetReadBufferSize(n int64) {
 	if n < 0 {
 		n = 0

@@ -90,9 +90,9 @@ func (s *AbstractSocket) readRoom(want int) []byte {
 // on.
 func (s *AbstractSocket) readDone(r int, err error) (end error) {
 	s.rbuf.Commit(max(r, 0)) // an empty buffer gives its block back
-	if s.bufferFull() {
-		s.pauseReading()
-	}
+	// A full buffer does not stop reading yet: as in Qt, the next
+	// readiness finds it full (readRoom) and stops it then, unless a read
+	// made room before.
 	if err == io.EOF {
 		s.flags |= flagEOF
 	}

@@ -123,7 +123,7 @@ func (s *AbstractSocket) readWanted() bool {
 	if s.isUDP() {
 		return !s.is(flagDatagramUnread)
 	}
-	return !s.bufferFull()
+	return !s.is(flagReadPaused)
 }
 
 func (s *AbstractSocket) bufferFull() bool {

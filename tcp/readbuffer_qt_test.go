@@ -52,3 +52,44 @@ func TestReadBufferLimitAsQt(t *testing.T) {
 		})
 	}
 }
+
+// A read buffer limited to 4 bytes, 10 bytes sent by a peer that stays
+// connected, and reads made from timers, outside ReadyRead: the sequence
+// Qt 5.15 and Qt 6.4 probes printed alike. A full buffer stops reading
+// until a read empties it (Qt's readData turns the read notifier back
+// on); reading part of it only makes room.
+func TestReadBufferResumesWhenEmptiedAsQt(t *testing.T) {
+	l := newLoop(t)
+	ln, port := listener(t)
+	var s *tcp.Socket
+	var got []string
+	logf := func(format string, args ...any) { got = append(got, fmt.Sprintf(format, args...)) }
+	l.Invoke(func() {
+		s = tcp.NewSocket(l)
+		s.SetReadBufferSize(4)
+		s.ReadyRead.Connect(func() { logf("readyRead avail=%d", s.BytesAvailable()) })
+		s.ConnectToHost("127.0.0.1", port)
+	})
+	peer := accept(t, ln)
+	peer.Write([]byte("0123456789"))
+	step := func(delay time.Duration, fn func()) {
+		time.Sleep(delay)
+		l.Invoke(fn)
+	}
+	step(200*time.Millisecond, func() { logf("read(3)=%q avail=%d", s.ReadN(3), s.BytesAvailable()) })
+	step(200*time.Millisecond, func() { logf("readAll=%q", s.ReadAll()) })
+	step(200*time.Millisecond, func() { logf("readAll=%q", s.ReadAll()) })
+	step(200*time.Millisecond, func() { logf("avail=%d", s.BytesAvailable()); s.Abort() })
+	want := []string{
+		"readyRead avail=4",
+		`read(3)="012" avail=1`,
+		`readAll="3"`,
+		"readyRead avail=4",
+		`readAll="4567"`,
+		"readyRead avail=2",
+		"avail=2",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
