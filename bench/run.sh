@@ -3,7 +3,7 @@
 # server in turn on loopback through every scenario, and writes the tables
 # (results.md) and the chart (results.png).
 #
-#   bench/run.sh            full run, about 11 minutes: 2 rounds, 3 s windows;
+#   bench/run.sh            full run, about 15 minutes: 3 rounds, 3 s windows;
 #                           writes bench/results.{md,png,jsonl} and
 #                           bench/profile-qsock-100x64.txt, and refreshes the
 #                           generated part of bench/README.md
@@ -43,7 +43,7 @@ export PATH="$PATH:/usr/local/go/bin"
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
 QUICK=0
-ROUNDS=2
+ROUNDS=3
 LATENCY_ROUNDS=6
 WINDOW=3
 WARMUP=0.5
