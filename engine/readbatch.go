@@ -54,11 +54,13 @@ func (l *Loop) readBatched(evs []pollEvent) *readBatch {
 		b = new(readBatch)
 	}
 	pos := b.pos[:0]
+	b.res = b.res[:0]
+	queued := 0 // reads in the ring, not yet submitted
 	for i := range evs {
 		pos = append(pos, -1)
 		reg := l.registrationOf(evs[i].token)
-		if reg == nil || l.ring.full() {
-			continue
+		if reg == nil || l.ring == nil {
+			continue // the ring failed in an earlier round
 		}
 		n := reg.n
 		if ev := evs[i].events & (reg.interest | Hangup); ev&Writable != 0 || ev&Readable == 0 {
@@ -69,8 +71,16 @@ func (l *Loop) readBatched(evs []pollEvent) *readBatch {
 			continue
 		}
 		if fd, p, ok := r.PrepareRead(); ok {
-			pos[i] = int32(l.ring.queueRecv(fd, p))
+			l.ring.queueRecv(fd, p)
+			queued++
+			pos[i] = int32(len(b.readers))
 			b.readers = append(b.readers, r)
+			if l.ring.full() {
+				// A batch larger than the ring goes in further rounds,
+				// rather than one read(2) each for the rest.
+				l.submitReads(b)
+				queued = 0
+			}
 		}
 	}
 	b.pos = pos
@@ -78,18 +88,27 @@ func (l *Loop) readBatched(evs []pollEvent) *readBatch {
 		l.reads = b
 		return nil
 	}
+	if queued > 0 {
+		l.submitReads(b)
+	}
+	// Every round is in before any reader hears of its read.
+	for i, r := range b.readers {
+		r.ReadResult(readResult(b.res[i]))
+	}
+	return b
+}
+
+// submitReads submits the reads queued in the ring and keeps their
+// results after those of earlier rounds.
+func (l *Loop) submitReads(b *readBatch) {
 	res, err := l.ring.submit()
-	b.res = append(b.res[:0], res...)
+	b.res = append(b.res, res...)
 	if err != nil {
 		// The ring failed: a read it did not make is left to the poller,
 		// which reports the descriptor again.
 		l.ring.close()
 		l.ring = nil
 	}
-	for i, r := range b.readers {
-		r.ReadResult(readResult(b.res[i]))
-	}
-	return b
 }
 
 // settle calls ReadSettled for the read made for event i, and reports

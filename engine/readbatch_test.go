@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -151,6 +152,37 @@ func TestBatchedReads(t *testing.T) {
 	wantGot := map[string]string{"a": "aa", "b": "bbb", "eof": io.EOF.Error(), "no": "n", "rw": "rw"}
 	if d := cmp.Diff(wantGot, got); d != "" {
 		t.Errorf("bytes read (-want +got):\n%s", d)
+	}
+}
+
+// A turn with more readable descriptors than the ring holds reads them all
+// through the ring, in further rounds, before any is settled: none falls
+// back to a read(2) of its own (Ready).
+func TestBatchedReadsBeyondTheRing(t *testing.T) {
+	l := newBatchLoop(t)
+	count := int(l.ring.entries) + 3
+	var log batchLog
+	readers := make([]*testReader, count)
+	for i := range readers {
+		readers[i] = &testReader{name: strconv.Itoa(i), log: &log}
+		_, peer := watch(t, l, readers[i])
+		unix.Write(peer, []byte("x"+strconv.Itoa(i)))
+	}
+	if len(l.events) < count {
+		l.events = make([]pollEvent, count) // one wait sees them all
+	}
+	if err := l.ProcessEvents(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	by := phases(t, log)
+	if len(by["ready"]) != 0 || len(by["settled"]) != count || len(by["result"]) != count {
+		t.Errorf("%d descriptors: %d read through the ring and settled (%d results), %d read on their own",
+			count, len(by["settled"]), len(by["result"]), len(by["ready"]))
+	}
+	for i, r := range readers {
+		if want := "x" + strconv.Itoa(i); r.got != want {
+			t.Errorf("reader %d got %q, want %q", i, r.got, want)
+		}
 	}
 }
 
