@@ -193,6 +193,9 @@ func (r *ioRing) close() {
 // full reports that no more sends fit in this round.
 func (r *ioRing) full() bool { return r.n == int(r.entries) }
 
+// size is how many requests one submission takes.
+func (r *ioRing) size() int { return int(r.entries) }
+
 // queueRecv adds a read into p on fd and returns its position.
 func (r *ioRing) queueRecv(fd int, p []byte) int {
 	i := r.n

@@ -58,18 +58,7 @@ func TestAcceptPeer(t *testing.T) {
 		})
 	}
 	t.Run("Unix", func(t *testing.T) {
-		path := t.TempDir() + "/s"
-		l := newTestEngine(t, unix.AF_UNIX, unix.SOCK_STREAM)
-		if err := l.BindPath(path); err != nil {
-			t.Fatal(err)
-		}
-		if err := l.Listen(4); err != nil {
-			t.Fatal(err)
-		}
-		c := newTestEngine(t, unix.AF_UNIX, unix.SOCK_STREAM)
-		if err := c.ConnectPath(path); err != nil && err != engine.ErrInProgress {
-			t.Fatal(err)
-		}
+		l, _ := unixListenerAndClient(t, t.TempDir()+"/s")
 		waitReadable(t, l)
 		fd, peer, err := l.AcceptPeer()
 		if err != nil {

@@ -250,17 +250,7 @@ func TestUnixStream(t *testing.T) {
 		"@qsock-engine-test-" + strconv.Itoa(os.Getpid()),
 	} {
 		t.Run(path[:1], func(t *testing.T) {
-			l := newTestEngine(t, unix.AF_UNIX, unix.SOCK_STREAM)
-			if err := l.BindPath(path); err != nil {
-				t.Fatal(err)
-			}
-			if err := l.Listen(4); err != nil {
-				t.Fatal(err)
-			}
-			c := newTestEngine(t, unix.AF_UNIX, unix.SOCK_STREAM)
-			if err := c.ConnectPath(path); err != nil && err != engine.ErrInProgress {
-				t.Fatal(err)
-			}
+			l, c := unixListenerAndClient(t, path)
 			s := acceptWait(t, l)
 			if p, err := l.LocalPath(); p != path || err != nil {
 				t.Errorf("LocalPath = %q, %v; want %q", p, err, path)

@@ -124,6 +124,24 @@ func tcpPair(t testing.TB, domain int) (client, server *engine.NativeEngine) {
 	return client, server
 }
 
+// unixListenerAndClient returns a Unix-domain stream listener bound to
+// path and a client connecting to it (the connection not yet accepted).
+func unixListenerAndClient(t testing.TB, path string) (l, c *engine.NativeEngine) {
+	t.Helper()
+	l = newTestEngine(t, unix.AF_UNIX, unix.SOCK_STREAM)
+	if err := l.BindPath(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Listen(4); err != nil {
+		t.Fatal(err)
+	}
+	c = newTestEngine(t, unix.AF_UNIX, unix.SOCK_STREAM)
+	if err := c.ConnectPath(path); err != nil && err != engine.ErrInProgress {
+		t.Fatal(err)
+	}
+	return l, c
+}
+
 // udpPair returns two UDP sockets bound to loopback ports.
 func udpPair(t testing.TB, domain int) (a, b *engine.NativeEngine) {
 	t.Helper()

@@ -160,7 +160,7 @@ func TestBatchedReads(t *testing.T) {
 // back to a read(2) of its own (Ready).
 func TestBatchedReadsBeyondTheRing(t *testing.T) {
 	l := newBatchLoop(t)
-	count := int(l.ring.entries) + 3
+	count := l.ring.size() + 3
 	var log batchLog
 	readers := make([]*testReader, count)
 	for i := range readers {
