@@ -39,6 +39,28 @@ func (s *Socket) failErr(op string, err error) error {
 	return s.fail(op, code, msg, err)
 }
 
+// sendCodeOf maps a failed writeDatagram's error as
+// QNativeSocketEnginePrivate::nativeSendDatagram does: a datagram too
+// large, a reset, and otherwise NetworkError "Unable to send a message",
+// whatever the errno (a refused port's ICMP, an invalid destination, an
+// unreachable network alike).
+func sendCodeOf(err error) (socket.SocketError, string) {
+	var se socket.SocketError
+	if errors.As(err, &se) {
+		return se, se.Error()
+	}
+	var errno unix.Errno
+	switch {
+	case !errors.As(err, &errno):
+		return codeOf(err)
+	case errno == unix.EMSGSIZE:
+		return socket.DatagramTooLargeError, "Datagram was too large to send"
+	case errno == unix.ECONNRESET:
+		return socket.RemoteHostClosedError, "The remote host closed the connection"
+	}
+	return socket.NetworkError, "Unable to send a message"
+}
+
 // codeOf maps the errors a datagram call can meet to Qt's codes and texts
 // (QNativeSocketEnginePrivate::nativeSendDatagram / nativeReceiveDatagram).
 func codeOf(err error) (socket.SocketError, string) {

@@ -107,6 +107,10 @@ func (s *Socket) send(dt datagramTransport, op string, p []byte) (int, error) {
 		if errors.Is(err, engine.ErrWouldBlock) {
 			return 0, s.fail(op, socket.TemporaryError, "Unable to send a datagram", err)
 		}
+		if op != "write" {
+			code, msg := sendCodeOf(err)
+			return 0, s.fail(op, code, msg, err)
+		}
 		return 0, s.failErr(op, err)
 	}
 	if op == "write" {

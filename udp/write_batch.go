@@ -72,7 +72,8 @@ func (s *Socket) WriteDatagrams(ds []Datagram) (int, error) {
 			if errors.Is(err, engine.ErrWouldBlock) {
 				return sent, s.fail("writeDatagram", socket.TemporaryError, "Unable to send a datagram", err)
 			}
-			return sent, s.failErr("writeDatagram", err)
+			code, msg := sendCodeOf(err)
+			return sent, s.fail("writeDatagram", code, msg, err)
 		}
 	}
 	return sent, nil

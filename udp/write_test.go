@@ -217,3 +217,42 @@ func TestChannelSignalsAsQt(t *testing.T) {
 		t.Errorf("bound UDP: rc=%d wc=%d; want 0, 0", r.ReadChannelCount(), r.WriteChannelCount())
 	}
 }
+
+// A writeDatagram the kernel refuses for any reason but size or a reset
+// is NetworkError "Unable to send a message", as Qt's nativeSendDatagram
+// reports it (Qt 5.15 and 6.4 probes): port 0, an IPv6 destination on an
+// IPv4 socket, and the ICMP of a closed port met by the next send.
+func TestWriteDatagramFailuresAreNetworkError(t *testing.T) {
+	s := bound(t, socket.AnyIPv4)
+	closed := peer(t, "udp4", "127.0.0.1:0")
+	closedPort := portOf(closed)
+	closed.Close()
+	c := udp.NewSocket(nil)
+	t.Cleanup(c.Close)
+	c.ConnectToHost("127.0.0.1", closedPort)
+	if !c.WaitForConnected(5 * time.Second) {
+		t.Fatalf("connect: %v", c.ErrorString())
+	}
+	c.Write([]byte("x1")) // draws the ICMP port unreachable
+	time.Sleep(50 * time.Millisecond)
+	for _, tc := range []struct {
+		name string
+		s    *udp.Socket
+		addr netip.Addr
+		port uint16
+	}{
+		{"port 0", s, socket.LocalHost, 0},
+		{"IPv6 destination on an IPv4 socket", s, socket.LocalHostIPv6, 9},
+		{"after a port unreachable", c, socket.LocalHost, closedPort},
+	} {
+		ev := record(tc.s)
+		n, err := tc.s.WriteDatagram([]byte("x"), tc.addr, tc.port)
+		if n != 0 || !errors.Is(err, socket.NetworkError) {
+			t.Errorf("%s: WriteDatagram = %d, %v; want NetworkError", tc.name, n, err)
+		}
+		if tc.s.Error() != socket.NetworkError || tc.s.ErrorString() != "Unable to send a message" {
+			t.Errorf("%s: error %v %q, want NetworkError \"Unable to send a message\"", tc.name, tc.s.Error(), tc.s.ErrorString())
+		}
+		ev.Check(t, tc.name, "error:NetworkError")
+	}
+}
