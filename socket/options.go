@@ -92,7 +92,9 @@ func (s *AbstractSocket) SocketOption(o Option) (int, error) {
 // On Unix, ShareAddress and ReuseAddressHint set SO_REUSEADDR, as in Qt.
 // On success the state is Bound and StateChanged(BoundState) is emitted;
 // on failure the error is reported through ErrorOccurred and returned, and
-// the descriptor is kept until Close, Abort or the next Bind. A datagram
+// the descriptor is kept until Close or Abort. A socket already bound
+// stays bound where it is: a second Bind fails with UnknownSocketError
+// ("Unknown error"), as Qt's does. A datagram
 // socket resolves its proxy first, as Qt does: one that cannot tunnel UDP
 // (an HTTP application proxy) fails the bind with
 // UnsupportedSocketOperationError; through a SOCKS5 proxy the bind asks
@@ -100,7 +102,14 @@ func (s *AbstractSocket) SocketOption(o Option) (int, error) {
 // socket then reports no local address or port (the peers see the
 // relay's), as in Qt.
 func (s *AbstractSocket) Bind(addr netip.Addr, port uint16, mode BindMode) error {
-	if s.State() != UnconnectedState && s.State() != BoundState {
+	if s.State() == BoundState {
+		// Qt's engine binds only from UnconnectedState and reports its
+		// unset error: the socket stays bound where it was.
+		err := &Error{Code: UnknownSocketError, Op: "bind", Err: errors.New("socket is already bound")}
+		s.setErrorAndEmit(UnknownSocketError, UnknownSocketError.Error(), err)
+		return err
+	}
+	if s.State() != UnconnectedState {
 		err := &Error{Code: OperationError, Op: "bind", Err: fmt.Errorf("socket is in %v", s.State())}
 		s.setErrorAndEmit(OperationError, "Trying to bind while the socket is in use", err)
 		return err

@@ -252,3 +252,26 @@ func TestBindThroughApplicationProxy(t *testing.T) {
 		t.Errorf("Bind with the socket's own NoProxy = %v, state %v", err, direct.State())
 	}
 }
+
+// A second Bind on a bound socket fails as Qt's does (its engine binds
+// only from UnconnectedState): ErrorOccurred(UnknownSocketError), "Unknown
+// error", and the socket stays bound to its port, which no other socket
+// can take (Qt 5.15 and 6.4 probes).
+func TestBindTwiceKeepsTheFirst(t *testing.T) {
+	s := bound(t, socket.LocalHost)
+	port, fd := s.LocalPort(), s.SocketDescriptor()
+	ev := record(s)
+	err := s.Bind(socket.LocalHost, 0, socket.DefaultForPlatform)
+	if !errors.Is(err, socket.UnknownSocketError) {
+		t.Fatalf("second Bind = %v, want UnknownSocketError", err)
+	}
+	ev.Check(t, "second Bind", "error:UnknownSocketError")
+	if s.ErrorString() != "Unknown error" || s.State() != socket.BoundState || s.LocalPort() != port || s.SocketDescriptor() != fd {
+		t.Errorf("after: %q, %v, port %d (was %d), fd %d (was %d)", s.ErrorString(), s.State(), s.LocalPort(), port, s.SocketDescriptor(), fd)
+	}
+	other := udp.NewSocket(nil)
+	defer other.Close()
+	if err := other.Bind(socket.LocalHost, port, socket.DefaultForPlatform); !errors.Is(err, socket.AddressInUseError) {
+		t.Errorf("binding the first port elsewhere: %v, want AddressInUseError", err)
+	}
+}
