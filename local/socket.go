@@ -35,6 +35,7 @@ func NewSocket(loop *engine.Loop) *Socket {
 		Type:                   socket.UnknownSocketType,
 		ErrorBeforeUnconnected: true,
 		ErrorText:              kindErrorText,
+		QuietUnconnectedWrite:  true,
 	}, loop)
 	// Connected first, so the names are gone before any user slot sees
 	// StateChanged(Unconnected), as in Qt.
@@ -106,13 +107,15 @@ func (s *Socket) DisconnectFromHost() {
 
 // Close closes the socket (QLocalSocket::close): AboutToClose, then a
 // graceful disconnect. A connect still waiting is abandoned, as Qt's close
-// does.
+// does, and the names are cleared at once, even while pending writes keep
+// the socket Closing.
 func (s *Socket) Close() {
 	if s.pending != nil {
 		s.Abort()
-		return
+	} else {
+		s.AbstractSocket.Close()
 	}
-	s.AbstractSocket.Close()
+	s.serverName, s.fullName = "", ""
 }
 
 // SetSocketDescriptor adopts fd, a connected Unix-domain socket, in state

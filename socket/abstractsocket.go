@@ -189,6 +189,10 @@ type Kind struct {
 	// code (QLocalSocket words some errors differently); it receives
 	// QAbstractSocket's text and returns the one to report.
 	ErrorText func(code SocketError, text string) string
+	// QuietUnconnectedWrite leaves the socket's error alone when Write
+	// finds it open but no longer connected: QLocalSocket writes through
+	// an inner socket whose error it does not take over.
+	QuietUnconnectedWrite bool
 }
 
 // NewAbstractSocket creates a socket of the given type on loop (nil for
@@ -202,7 +206,7 @@ func NewAbstractSocket(typ SocketType, loop *engine.Loop) *AbstractSocket {
 // differences spelled out.
 func NewAbstractSocketKind(k Kind, loop *engine.Loop) *AbstractSocket {
 	s := &AbstractSocket{loop: loop, typ: int8(k.Type)}
-	if k.ErrorBeforeUnconnected || k.ErrorText != nil {
+	if k.ErrorBeforeUnconnected || k.ErrorText != nil || k.QuietUnconnectedWrite {
 		s.extra().kind = k
 	}
 	return s

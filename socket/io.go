@@ -287,7 +287,9 @@ func (s *AbstractSocket) Write(p []byte) (int, error) {
 		return 0, ErrNotOpen
 	}
 	if s.State() == UnconnectedState {
-		s.setError(UnknownSocketError, "Socket is not connected", ErrNotConnected)
+		if s.x == nil || !s.x.kind.QuietUnconnectedWrite {
+			s.setError(UnknownSocketError, "Socket is not connected", ErrNotConnected)
+		}
 		return 0, ErrNotConnected
 	}
 	if s.x != nil && s.x.writeChannel != 0 {
