@@ -17,12 +17,7 @@ import (
 func TestLocalSocketEdgesAsQt(t *testing.T) {
 	tmpdir(t)
 	srv := listen(t, "edges")
-	c := local.NewSocket(nil)
-	defer c.Abort()
-	c.ConnectToServer("edges")
-	if !c.WaitForConnected(5 * time.Second) {
-		t.Fatal(c.ErrorString())
-	}
+	c := dialBlocking(t, "edges")
 	p := accept(t, srv)
 	c.Write([]byte("ping"))
 	c.WaitForBytesWritten(5 * time.Second)
@@ -42,12 +37,7 @@ func TestLocalSocketEdgesAsQt(t *testing.T) {
 	}
 
 	// close() with writes still queued: Closing, names already gone.
-	d := local.NewSocket(nil)
-	defer d.Abort()
-	d.ConnectToServer("edges")
-	if !d.WaitForConnected(5 * time.Second) {
-		t.Fatal(d.ErrorString())
-	}
+	d := dialBlocking(t, "edges")
 	q := accept(t, srv)
 	d.Write([]byte(strings.Repeat("z", 8<<20)))
 	d.Close()
@@ -56,4 +46,17 @@ func TestLocalSocketEdgesAsQt(t *testing.T) {
 		t.Errorf("after close with pending writes: state, serverName, fullServerName (-want +got):\n%s", diff)
 	}
 	q.Abort()
+}
+
+// dialBlocking connects a blocking-style socket to name, aborted at the
+// end of the test.
+func dialBlocking(t *testing.T, name string) *local.Socket {
+	t.Helper()
+	c := local.NewSocket(nil)
+	t.Cleanup(c.Abort)
+	c.ConnectToServer(name)
+	if !c.WaitForConnected(5 * time.Second) {
+		t.Fatal(c.ErrorString())
+	}
+	return c
 }
